@@ -1,0 +1,256 @@
+//! The command line: the only layer that reads the disk and prints.
+//!
+//! Exit codes follow LANGUAGE.md §7: 0 success, 1 errors in the manifests,
+//! 2 usage or I/O failure.
+
+mod disk;
+mod output;
+
+pub use disk::DiskVfs;
+
+use crate::diagnostics::render::{render_all, summary, HumanStyle, MessageFormat};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::emit;
+use crate::source::{Origin, SourceFile, Span};
+use crate::{check, sort_diagnostics, Checked};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  prodc check manifests                 check the project in ./manifests
+  prodc check --message-format github   annotate a pull request from CI
+  prodc build manifests --out /tmp/out  build every target into /tmp/out
+  prodc explain E0402                   read the page of an error code";
+
+#[derive(Debug, Parser)]
+#[command(name = "prodc", version, about = "Compiler for declarative data-production manifests", after_help = EXAMPLES)]
+struct Cli {
+    /// How diagnostics are printed: human (stderr), json or github (stdout).
+    #[arg(long, value_enum, global = true, default_value = "human")]
+    message_format: FormatArg,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and check a project; report every problem.
+    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.")]
+    Check {
+        /// The project directory (holding Prod.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Check a project and write its outputs.
+    #[command(after_help = "Exit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure.")]
+    Build {
+        /// The project directory (holding Prod.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// Output directory (default: `[build] out` of Prod.toml, relative to the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build only these targets (repeatable); default: all.
+        #[arg(long = "target", value_name = "NAME")]
+        targets: Vec<String>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the book's page for a diagnostic code.
+    Explain {
+        /// A code such as E0402 or W0410.
+        code: String,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let format = match cli.message_format {
+        FormatArg::Human => MessageFormat::Human,
+        FormatArg::Json => MessageFormat::Json,
+        FormatArg::Github => MessageFormat::Github,
+    };
+    let code = match cli.command {
+        Command::Check { project, deny_warnings } => run_check(&project, format, deny_warnings),
+        Command::Build { project, out, targets, deny_warnings } => {
+            run_build(&project, out.as_deref(), &targets, format, deny_warnings)
+        }
+        Command::Explain { code } => run_explain(&code),
+    };
+    ExitCode::from(code)
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn human_style() -> HumanStyle {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    HumanStyle { color, ..HumanStyle::default() }
+}
+
+/// Loads and checks a project; `Err` carries the exit code of a failure.
+fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
+    let vfs = DiskVfs::open(project)
+        .map_err(|e| fail(&format!("cannot open project `{}`: {}", project.display(), e.to_string().to_lowercase())))?;
+    let checked = check(&vfs).map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
+    Ok((vfs, checked))
+}
+
+/// Prints the diagnostics and the summary; returns whether the run failed.
+fn report(checked: &Checked, format: MessageFormat, deny_warnings: bool, verb: &str) -> bool {
+    let diags = &checked.diagnostics;
+    let text = render_all(diags, &checked.project.sources, format, human_style());
+    let (errors, warnings) = summary(diags);
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    if format == MessageFormat::Human {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let name = checked.project.config.as_ref().map_or("project", |c| c.project.name.as_str());
+        let counts = plural(errors, "error") + &plural(warnings, "warning").replace("no ", ", no ");
+        let line = if failed {
+            let why = if errors == 0 { " (warnings denied)" } else { "" };
+            format!("error: could not {verb} `{name}`: {}{why}\n", counts_text(errors, warnings))
+        } else {
+            let files = checked.project.files.iter().filter(|f| !f.is_std).count();
+            let _ = counts;
+            format!("{verb}ed `{name}`: {}, {}\n", plural(files, "file"), counts_text(errors, warnings))
+        };
+        let _ = err.write_all(line.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+    failed
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match n {
+        0 => format!("no {word}s"),
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    }
+}
+
+fn counts_text(errors: usize, warnings: usize) -> String {
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn run_check(project: &Path, format: MessageFormat, deny_warnings: bool) -> u8 {
+    match load(project) {
+        Ok((_, checked)) => u8::from(report(&checked, format, deny_warnings, "check")),
+        Err(code) => code,
+    }
+}
+
+fn run_build(project: &Path, out: Option<&Path>, targets: &[String], format: MessageFormat, deny_warnings: bool) -> u8 {
+    for name in targets {
+        if emit::find_target(name).is_none() {
+            let known: Vec<&str> = emit::TARGETS.iter().map(|t| t.name).collect();
+            return fail(&format!("unknown target `{name}`; the targets are {}", known.join(", ")));
+        }
+    }
+    let (vfs, mut checked) = match load(project) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let out_dir = check_out_dir(&vfs, out, &mut checked);
+    if report(&checked, format, deny_warnings, "build") {
+        return 1;
+    }
+    let Some(out_dir) = out_dir else { return 1 };
+    let names: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let outputs = emit::build(&checked, &names);
+    match output::write_outputs(&out_dir, &outputs) {
+        Ok(()) => {
+            if format == MessageFormat::Human {
+                eprintln!("wrote {} to `{}`", plural(outputs.len(), "file"), out_dir.display());
+            }
+            0
+        }
+        Err(err) => fail(&format!("cannot write the output: {err}")),
+    }
+}
+
+/// Works out the output directory and adds `E0106` when it is, or contains,
+/// the project's source directory. Returns `None` after an error.
+fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Option<PathBuf> {
+    let config = checked.project.config.as_ref()?;
+    let source_dir = vfs.canonical_root().join(&config.project.source);
+    let (out_dir, span) = match out {
+        Some(out) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let shown = out.display().to_string();
+            let line = format!("prodc build --out {shown}");
+            let file = checked.project.sources.add(SourceFile::new("<command line>", line.clone(), Origin::Config));
+            (cwd.join(out), Span::new(file, line.len() - shown.len(), line.len()))
+        }
+        None => {
+            let text = &checked.project.sources.get(prod_toml(checked)).text;
+            let needle = format!("\"{}\"", config.build.out);
+            let span = match text.find("out").and_then(|_| text.find(&needle)) {
+                Some(at) => Span::new(prod_toml(checked), at, at + needle.len()),
+                None => Span::new(prod_toml(checked), 0, 0),
+            };
+            (vfs.canonical_root().join(&config.build.out), span)
+        }
+    };
+    if output::overlaps_source(&out_dir, &source_dir) {
+        let diag = Diagnostic::new(
+            Code::E0106,
+            "the output directory is the project's source directory or contains it",
+            span,
+            "output directory",
+        )
+        .with_help("choose an output directory beside or inside the sources, e.g. `out`; a build replaces its output directory");
+        checked.diagnostics.push(diag);
+        sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
+        return None;
+    }
+    Some(out_dir)
+}
+
+fn prod_toml(checked: &Checked) -> crate::source::FileId {
+    checked
+        .project
+        .sources
+        .files()
+        .find(|(_, f)| f.origin == Origin::Config)
+        .map(|(id, _)| id)
+        .expect("Prod.toml is always the first file loaded")
+}
+
+fn run_explain(code: &str) -> u8 {
+    match Code::parse(code) {
+        Some(code) => {
+            print!("{}", code.page());
+            0
+        }
+        None => {
+            eprintln!("error: unknown diagnostic code `{code}`; codes look like E0402 or W0410");
+            1
+        }
+    }
+}

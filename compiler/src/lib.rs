@@ -1,0 +1,53 @@
+//! `prodc`: a compiler for declarative data-production manifests.
+//!
+//! The pipeline, one module per phase, each a plain function from data to
+//! data: [`project`] loads `Prod.toml` and the files through a [`project::Vfs`],
+//! [`syntax`] parses them, [`emit`] renders the build outputs. Only [`cli`]
+//! touches the disk and the terminal. Diagnostics ([`diagnostics`]) carry
+//! [`source::Span`]s and become miette reports only when rendered.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod project;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::Diagnostic;
+use project::{Project, ProjectError, Vfs};
+use source::SourceMap;
+
+/// The result of checking a project: everything loaded, and every
+/// diagnostic of the run, sorted by file name and position.
+#[derive(Debug)]
+pub struct Checked {
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, parses and checks the project behind `vfs`.
+pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
+    let mut project = project::load_project(vfs)?;
+    let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    sort_diagnostics(&mut diagnostics, &project.sources);
+    Ok(Checked { project, diagnostics })
+}
+
+/// Sorts by file name, then position, then code; drops exact repeats (a
+/// file imported by two tags is parsed, and reported, once per import).
+pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>, sources: &SourceMap) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let span = d.primary.span;
+            (sources.get(span.file).name.clone(), span.start, span.end, d.code, d.message.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    diags.dedup();
+}

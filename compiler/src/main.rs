@@ -1,0 +1,5 @@
+//! The `prodc` binary: see [`prodc::cli`].
+
+fn main() -> std::process::ExitCode {
+    prodc::cli::main()
+}

@@ -1,0 +1,244 @@
+//! Loading a project: `Prod.toml`, the `.prod` files, the standard library
+//! and the payload files they import, each parsed once.
+
+use super::config::{parse_config, Config};
+use super::{normalize, parent_dir, ReadError, Vfs};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
+use crate::syntax::ast::{Entry, ItemBody, SourceUnit};
+use crate::syntax::import::{parse_import, ImportedIov};
+use crate::syntax::token::Comment;
+use crate::syntax::parse;
+use std::collections::BTreeMap;
+
+/// Items of the standard library are named `std.NAME`.
+pub const STD_PREFIX: &str = "std";
+
+/// Files larger than this are refused (`E0111`) rather than parsed.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+/// The embedded standard library: file name and text.
+const STDLIB: &[(&str, &str)] = &[
+    ("enums.prod", include_str!("../../../stdlib/enums.prod")),
+    ("layouts.prod", include_str!("../../../stdlib/layouts.prod")),
+    ("skims.prod", include_str!("../../../stdlib/skims.prod")),
+];
+
+/// A parsed `.prod` file.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub file: FileId,
+    pub is_std: bool,
+    pub unit: SourceUnit,
+    pub comments: Vec<Comment>,
+}
+
+/// Everything loaded for one compilation.
+#[derive(Debug)]
+pub struct Project {
+    /// `None` when `Prod.toml` has errors (they are in `diagnostics`).
+    pub config: Option<Config>,
+    pub sources: SourceMap,
+    /// Standard library first, then the project's files in path order.
+    pub files: Vec<LoadedFile>,
+    /// The entries of each `payloads from`, keyed by the span of its path.
+    pub imports: BTreeMap<Span, Vec<ImportedIov>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Problems that stop loading before any diagnostics can be given (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectError {
+    /// There is no `Prod.toml` at the root.
+    NoConfig,
+    /// `Prod.toml` exists but cannot be read.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectError::NoConfig => f.write_str("no `Prod.toml` found; a project directory has a `Prod.toml` at its root"),
+            ProjectError::Unreadable(msg) => write!(f, "cannot read `Prod.toml`: {msg}"),
+        }
+    }
+}
+
+/// Decodes a file, refusing what is not manifest text (`E0111`). A UTF-8
+/// byte-order mark is dropped; CRLF line ends are accepted as they are.
+fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+    if bytes.len() > MAX_FILE_BYTES {
+        let text = String::new();
+        return (text, Some((0, format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20))));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    match String::from_utf8(body) {
+        Ok(text) => match text.find('\0') {
+            Some(at) => (text, Some((at, "file contains a NUL byte".to_string()))),
+            None => (text, None),
+        },
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            (text, Some((at, "file is not valid UTF-8".to_string())))
+        }
+    }
+}
+
+fn text_error(file: FileId, at: usize, what: String) -> Diagnostic {
+    Diagnostic::new(Code::E0111, what, Span::new(file, at, at + 1), "here")
+        .with_help("manifests are UTF-8 text; save the file as UTF-8 and remove control bytes")
+}
+
+/// Loads and parses the whole project.
+pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let config_bytes = match vfs.read("Prod.toml") {
+        Ok(bytes) => bytes,
+        Err(ReadError::NotFound) => return Err(ProjectError::NoConfig),
+        Err(err) => return Err(ProjectError::Unreadable(err.to_string())),
+    };
+    let (config_text, bad_text) = decode(config_bytes);
+    let config_file = sources.add(SourceFile::new("Prod.toml", config_text, Origin::Config));
+    let config = match bad_text {
+        Some((at, what)) => {
+            let diag = text_error(config_file, at, what);
+            diagnostics.push(Diagnostic { code: Code::E0107, ..diag });
+            None
+        }
+        None => match parse_config(config_file, &sources.get(config_file).text) {
+            Ok(config) => Some(config),
+            Err(diags) => {
+                diagnostics.extend(diags);
+                None
+            }
+        },
+    };
+
+    let mut project =
+        Project { config: None, sources, files: Vec::new(), imports: BTreeMap::new(), diagnostics };
+    for (name, text) in STDLIB {
+        let file = project.sources.add(SourceFile::new(format!("<std>/{name}"), *text, Origin::Std));
+        project.parse_file(file, true);
+    }
+    if let Some(config) = &config {
+        project.load_manifests(vfs, config, config_file);
+    }
+    project.config = config;
+    Ok(project)
+}
+
+impl Project {
+    fn parse_file(&mut self, file: FileId, is_std: bool) {
+        let parsed = parse(file, &self.sources.get(file).text);
+        self.diagnostics.extend(parsed.diagnostics);
+        self.files.push(LoadedFile { file, is_std, unit: parsed.unit, comments: parsed.comments });
+    }
+
+    fn load_manifests(&mut self, vfs: &dyn Vfs, config: &Config, config_file: FileId) {
+        let source = normalize("", &config.project.source).unwrap_or_default();
+        let skip: Vec<String> = normalize("", &config.build.out).into_iter().collect();
+        let paths = match vfs.list_prod_files(&source, &skip) {
+            Ok(paths) => paths,
+            Err(err) => {
+                let text = &self.sources.get(config_file).text;
+                let needle = format!("\"{}\"", config.project.source);
+                let at = text.find(&needle);
+                let span = at.map_or(Span::new(config_file, 0, 0), |at| {
+                    Span::new(config_file, at, at + needle.len())
+                });
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0107,
+                        format!("invalid `Prod.toml`: cannot read the source directory `{}`: {err}", config.project.source),
+                        span,
+                        "source directory",
+                    )
+                    .with_help("`[project] source` names the directory holding the `.prod` files, relative to `Prod.toml`"),
+                );
+                return;
+            }
+        };
+        for path in paths {
+            let (text, bad) = match vfs.read(&path) {
+                Ok(bytes) => decode(bytes),
+                Err(err) => (String::new(), Some((0, format!("cannot read the file: {err}")))),
+            };
+            let file = self.sources.add(SourceFile::new(path, text, Origin::Manifest));
+            match bad {
+                Some((at, what)) => self.diagnostics.push(text_error(file, at, what)),
+                None => self.parse_file(file, false),
+            }
+        }
+        self.load_imports(vfs);
+    }
+
+    /// Reads and parses every `payloads from` file, relative to the file
+    /// that names it; a missing, unreadable or outside file is `E0105`.
+    fn load_imports(&mut self, vfs: &dyn Vfs) {
+        let mut requests = Vec::new();
+        for loaded in self.files.iter().filter(|f| !f.is_std) {
+            for item in &loaded.unit.items {
+                let ItemBody::Block(block) = &item.body else { continue };
+                for entry in &block.entries {
+                    if let Entry::Import(import) = entry {
+                        let dir = parent_dir(&self.sources.get(loaded.file).name).to_string();
+                        requests.push((dir, import.path.clone()));
+                    }
+                }
+            }
+        }
+        let mut loaded_files: BTreeMap<String, FileId> = BTreeMap::new();
+        for (dir, lit) in requests {
+            let Some(path) = normalize(&dir, &lit.value) else {
+                self.diagnostics.push(import_error(lit.span, &lit.value, &ReadError::OutsideProject));
+                continue;
+            };
+            let file = match loaded_files.get(&path) {
+                Some(&file) => file,
+                None => {
+                    let (text, bad) = match vfs.read(&path) {
+                        Ok(bytes) => decode(bytes),
+                        Err(err) => {
+                            self.diagnostics.push(import_error(lit.span, &lit.value, &err));
+                            continue;
+                        }
+                    };
+                    let file = self.sources.add(SourceFile::new(path.clone(), text, Origin::Import));
+                    if let Some((at, what)) = bad {
+                        let diag = text_error(file, at, what);
+                        self.diagnostics.push(Diagnostic { code: Code::E0104, ..diag });
+                        continue;
+                    }
+                    loaded_files.insert(path, file);
+                    file
+                }
+            };
+            let (entries, diags) = parse_import(file, &self.sources.get(file).text);
+            // Two tags importing the same file would report its errors twice.
+            self.diagnostics.extend(diags);
+            self.imports.insert(lit.span, entries);
+        }
+    }
+
+    /// The `std.` or project-relative display name of a file.
+    pub fn file_name(&self, file: FileId) -> &str {
+        &self.sources.get(file).name
+    }
+}
+
+fn import_error(span: Span, path: &str, err: &ReadError) -> Diagnostic {
+    let (message, help) = match err {
+        ReadError::NotFound => (
+            format!("payload file `{path}` not found"),
+            "the path is relative to the `.prod` file that imports it",
+        ),
+        ReadError::OutsideProject => (
+            format!("payload file `{path}` is outside the project"),
+            "imports must stay inside the project directory (no absolute paths, no `..` above the root, no symlinks leading out)",
+        ),
+        ReadError::Io(msg) => (format!("cannot read payload file `{path}`: {msg}"), "check the file's permissions"),
+    };
+    Diagnostic::new(Code::E0105, message, span, "imported here").with_help(help)
+}
