@@ -129,7 +129,7 @@ fn report(checked: &Checked, format: MessageFormat, deny_warnings: bool, verb: &
     if format == MessageFormat::Human {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
-        let name = checked.project.config.as_ref().map_or("project", |c| c.project.name.as_str());
+        let name = checked.project.config.as_ref().map_or("project", |c| c.project.name.get_ref().as_str());
         let counts = plural(errors, "error") + &plural(warnings, "warning").replace("no ", ", no ");
         let line = if failed {
             let why = if errors == 0 { " (warnings denied)" } else { "" };
@@ -198,7 +198,7 @@ fn run_build(project: &Path, out: Option<&Path>, targets: &[String], format: Mes
 /// the project's source directory. Returns `None` after an error.
 fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Option<PathBuf> {
     let config = checked.project.config.as_ref()?;
-    let source_dir = vfs.canonical_root().join(&config.project.source);
+    let source_dir = vfs.canonical_root().join(config.project.source.get_ref());
     let (out_dir, span) = match out {
         Some(out) => {
             let cwd = std::env::current_dir().unwrap_or_default();
@@ -208,13 +208,9 @@ fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Op
             (cwd.join(out), Span::new(file, line.len() - shown.len(), line.len()))
         }
         None => {
-            let text = &checked.project.sources.get(prod_toml(checked)).text;
-            let needle = format!("\"{}\"", config.build.out);
-            let span = match text.find("out").and_then(|_| text.find(&needle)) {
-                Some(at) => Span::new(prod_toml(checked), at, at + needle.len()),
-                None => Span::new(prod_toml(checked), 0, 0),
-            };
-            (vfs.canonical_root().join(&config.build.out), span)
+            let range = config.build.out.span();
+            let span = Span::new(prod_toml(checked), range.start, range.end);
+            (vfs.canonical_root().join(config.build.out.get_ref()), span)
         }
     };
     if output::overlaps_source(&out_dir, &source_dir) {

@@ -99,11 +99,17 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     if name.len() > 64 {
         return None;
     }
-    let limit = (name.chars().count() / 3).max(1);
+    // Very short names only match when they differ in letter case: any
+    // one-letter edit of a two-letter word is too likely to be a stranger.
+    let len = name.chars().count();
+    let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     candidates
         .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|&(d, c)| d <= limit || c.eq_ignore_ascii_case(name))
+        .map(|c| {
+            let d = if c.eq_ignore_ascii_case(name) { 0 } else { edit_distance(name, c) };
+            (d, c)
+        })
+        .filter(|&(d, _)| d <= limit)
         .min()
         .map(|(_, c)| c)
 }

@@ -212,7 +212,8 @@ fn render_human(diag: &Diagnostic, sources: &SourceMap, style: HumanStyle) -> St
         // reject the report anyway, fall back to the plain one-line form.
         out = render_plain(diag, sources);
     }
-    if !out.ends_with('\n') {
+    // One blank line after each report keeps a long list readable.
+    while !out.ends_with("\n\n") {
         out.push('\n');
     }
     out
@@ -314,10 +315,6 @@ fn escape_property(text: &str) -> String {
 fn render_github(diag: &Diagnostic, sources: &SourceMap) -> String {
     let loc = Location::of(sources, diag.primary.span);
     let mut message = diag.message.clone();
-    if let Some(label) = &diag.primary.message {
-        message.push_str(": ");
-        message.push_str(label);
-    }
     if let Some(help) = &diag.help {
         message.push_str("\nhelp: ");
         message.push_str(help);

@@ -25,7 +25,7 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
             json!({ "path": source.name, "items": items })
         })
         .collect();
-    let name = project.config.as_ref().map(|c| c.project.name.clone()).unwrap_or_default();
+    let name = project.config.as_ref().map(|c| c.project.name.get_ref().clone()).unwrap_or_default();
     let model = json!({ "schema": "prodc.ast/v1", "project": name, "files": files });
     let mut text = serde_json::to_string_pretty(&model).expect("json values serialise");
     text.push('\n');

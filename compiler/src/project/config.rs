@@ -5,7 +5,8 @@
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use toml::Spanned;
 
 /// The build targets LANGUAGE.md §7 names, in their canonical order.
 pub const SPEC_TARGETS: &[&str] = &["jobs", "lpn", "batch", "gtplan", "docs", "graph"];
@@ -13,7 +14,7 @@ pub const SPEC_TARGETS: &[&str] = &["jobs", "lpn", "batch", "gtplan", "docs", "g
 /// The schedulers of `[batch] schedulers`.
 pub const SCHEDULERS: &[&str] = &["slurm", "lsf", "htcondor", "gbasf2"];
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub project: ProjectSection,
@@ -25,53 +26,58 @@ pub struct Config {
     pub templates: TemplatesSection,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectSection {
-    pub name: String,
+    pub name: Spanned<String>,
     #[serde(default = "default_source")]
-    pub source: String,
+    pub source: Spanned<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BuildSection {
-    pub out: String,
-    pub targets: Vec<String>,
+    pub out: Spanned<String>,
+    pub targets: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BatchSection {
-    pub schedulers: Vec<String>,
-    pub steering: String,
+    pub schedulers: Vec<Spanned<String>>,
+    pub steering: Spanned<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TemplatesSection {
-    pub dir: String,
+    pub dir: Spanned<String>,
 }
 
-fn default_source() -> String {
-    "manifests".to_string()
+/// A default value: it has no place in the file.
+fn unplaced(value: &str) -> Spanned<String> {
+    Spanned::new(0..0, value.to_string())
+}
+
+fn default_source() -> Spanned<String> {
+    unplaced("manifests")
 }
 
 impl Default for BuildSection {
     fn default() -> Self {
-        BuildSection { out: "out".into(), targets: SPEC_TARGETS.iter().map(|t| t.to_string()).collect() }
+        BuildSection { out: unplaced("out"), targets: SPEC_TARGETS.iter().map(|t| unplaced(t)).collect() }
     }
 }
 
 impl Default for BatchSection {
     fn default() -> Self {
-        BatchSection { schedulers: vec!["slurm".into()], steering: "steering/{name}.py".into() }
+        BatchSection { schedulers: vec![unplaced("slurm")], steering: unplaced("steering/{name}.py") }
     }
 }
 
 impl Default for TemplatesSection {
     fn default() -> Self {
-        TemplatesSection { dir: "templates".into() }
+        TemplatesSection { dir: unplaced("templates") }
     }
 }
 
@@ -97,7 +103,7 @@ pub fn parse_config(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>>
         vec![diag]
     })?;
     let mut diags = Vec::new();
-    check_values(file, text, &config, &mut diags);
+    check_values(file, &config, &mut diags);
     if diags.is_empty() {
         Ok(config)
     } else {
@@ -114,22 +120,19 @@ fn lower_first(text: &str) -> String {
 }
 
 /// Checks the values serde cannot: target and scheduler names, paths.
-fn check_values(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagnostic>) {
-    let locate = |needle: &str| {
-        let quoted = format!("\"{needle}\"");
-        let at = text.find(&quoted).unwrap_or(0);
-        Span::new(file, at, at + if at == 0 && !text.starts_with(&quoted) { 0 } else { quoted.len() })
-    };
-    let mut check_list = |values: &[String], allowed: &[&str], what: &str| {
+fn check_values(file: FileId, config: &Config, diags: &mut Vec<Diagnostic>) {
+    let at = |value: &Spanned<String>| Span::new(file, value.span().start, value.span().end);
+    let mut check_list = |values: &[Spanned<String>], allowed: &[&str], what: &str| {
         for value in values {
-            if !allowed.contains(&value.as_str()) {
+            let name = value.get_ref();
+            if !allowed.contains(&name.as_str()) {
                 let mut diag = Diagnostic::new(
                     Code::E0107,
-                    format!("invalid `Prod.toml`: unknown {what} `{value}`"),
-                    locate(value),
+                    format!("invalid `Prod.toml`: unknown {what} `{name}`"),
+                    at(value),
                     format!("not a {what}"),
                 );
-                diag = match crate::diagnostics::did_you_mean(value, allowed.iter().copied()) {
+                diag = match crate::diagnostics::did_you_mean(name, allowed.iter().copied()) {
                     Some(s) => diag.with_help(format!("did you mean `{s}`?")),
                     None => diag.with_help(format!("the {what}s are {}", allowed.join(", "))),
                 };
@@ -144,23 +147,23 @@ fn check_values(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagn
         ("build.out", &config.build.out),
         ("templates.dir", &config.templates.dir),
     ] {
-        if crate::project::normalize("", value).is_none() {
+        if crate::project::normalize("", value.get_ref()).is_none() {
             diags.push(
                 Diagnostic::new(
                     Code::E0107,
                     format!("invalid `Prod.toml`: `{key}` must be a path inside the project"),
-                    locate(value),
+                    at(value),
                     "absolute or leaves the project",
                 )
                 .with_help("give a relative path without `..` above the project root"),
             );
         }
     }
-    if config.project.name.trim().is_empty() {
+    if config.project.name.get_ref().trim().is_empty() {
         diags.push(Diagnostic::new(
             Code::E0107,
             "invalid `Prod.toml`: `project.name` is empty",
-            locate(&config.project.name),
+            at(&config.project.name),
             "empty name",
         ));
     }
@@ -173,12 +176,12 @@ mod tests {
     #[test]
     fn defaults_follow_the_spec() {
         let config = parse_config(FileId(0), "[project]\nname = \"x\"\n").expect("valid");
-        assert_eq!(config.project.source, "manifests");
-        assert_eq!(config.build.out, "out");
+        assert_eq!(config.project.source.get_ref(), "manifests");
+        assert_eq!(config.build.out.get_ref(), "out");
         assert_eq!(config.build.targets.len(), 6);
-        assert_eq!(config.batch.schedulers, vec!["slurm"]);
-        assert_eq!(config.batch.steering, "steering/{name}.py");
-        assert_eq!(config.templates.dir, "templates");
+        assert_eq!(config.batch.schedulers[0].get_ref(), "slurm");
+        assert_eq!(config.batch.steering.get_ref(), "steering/{name}.py");
+        assert_eq!(config.templates.dir.get_ref(), "templates");
     }
 
     #[test]

@@ -137,22 +137,20 @@ impl Project {
     }
 
     fn load_manifests(&mut self, vfs: &dyn Vfs, config: &Config, config_file: FileId) {
-        let source = normalize("", &config.project.source).unwrap_or_default();
-        let skip: Vec<String> = normalize("", &config.build.out).into_iter().collect();
+        let source = normalize("", config.project.source.get_ref()).unwrap_or_default();
+        let skip: Vec<String> = normalize("", config.build.out.get_ref()).into_iter().collect();
         let paths = match vfs.list_prod_files(&source, &skip) {
             Ok(paths) => paths,
             Err(err) => {
-                let text = &self.sources.get(config_file).text;
-                let needle = format!("\"{}\"", config.project.source);
-                let at = text.find(&needle);
-                let span = at.map_or(Span::new(config_file, 0, 0), |at| {
-                    Span::new(config_file, at, at + needle.len())
-                });
+                let range = config.project.source.span();
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::E0107,
-                        format!("invalid `Prod.toml`: cannot read the source directory `{}`: {err}", config.project.source),
-                        span,
+                        format!(
+                            "invalid `Prod.toml`: cannot read the source directory `{}`: {err}",
+                            config.project.source.get_ref()
+                        ),
+                        Span::new(config_file, range.start, range.end),
                         "source directory",
                     )
                     .with_help("`[project] source` names the directory holding the `.prod` files, relative to `Prod.toml`"),

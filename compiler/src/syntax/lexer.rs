@@ -157,6 +157,11 @@ impl<'a> Lexer<'a> {
                     "this character starts no token",
                 )
                 .with_help("remove it, or put the text in a string: \"…\""));
+                // The word glued to the bad character goes with it, so that
+                // `$hlt` is one bad token and not a stray `hlt` afterwards.
+                let glued = self.rest().find(|c: char| !is_ident_continue(c)).unwrap_or(self.rest().len());
+                self.pos += glued;
+                self.push(TokenKind::Error, start);
             }
         }
         let end = self.src.len();
@@ -234,6 +239,14 @@ impl<'a> Lexer<'a> {
             )
             .with_help("add the closing `\"`; strings end on the line they start (use `\\n` for a line break)"),
         );
+        // A closing `}` or `]` at the end of the line most likely closes the
+        // block or list, not the string: hand it back to the token stream so
+        // that one missing quote does not also leave the block unclosed.
+        let content = &self.src[start + 1..self.pos];
+        let trimmed = content.trim_end();
+        if trimmed.ends_with('}') || trimmed.ends_with(']') {
+            self.pos = start + trimmed.len();
+        }
         let value = self.src[start + 1..self.pos].to_string();
         self.push(TokenKind::Str(value), start);
     }

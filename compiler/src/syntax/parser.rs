@@ -122,6 +122,10 @@ impl Parser {
     /// `E0101` at the current token: "expected X, found Y".
     fn expected(&mut self, what: &str, help: Option<String>) -> Reported {
         let tok = self.peek().clone();
+        if tok.kind == TokenKind::Error {
+            // The lexer has reported this character already.
+            return Reported;
+        }
         let mut diag = Diagnostic::new(
             Code::E0101,
             format!("expected {what}, found {}", tok.kind.describe()),
@@ -574,6 +578,10 @@ impl Parser {
             }
             TokenKind::Ident(_) => ValueKind::Path(self.path()?),
             TokenKind::LBracket => return self.list(),
+            TokenKind::Error => {
+                self.bump();
+                ValueKind::Error
+            }
             _ => return Err(self.expected("a value", None)),
         };
         Ok(Value { kind, span: tok.span.to(self.prev_span()) })

@@ -31,6 +31,9 @@ pub enum TokenKind {
     RBrace,
     LBracket,
     RBracket,
+    /// A character that starts no token, already reported by the lexer;
+    /// the parser accepts it silently so that one typo gives one error.
+    Error,
     /// End of input; always the last token.
     Eof,
 }
@@ -46,6 +49,7 @@ impl TokenKind {
             TokenKind::Str(_) => "a string".to_string(),
             TokenKind::DocComment(_) => "a doc comment".to_string(),
             TokenKind::Eof => "end of file".to_string(),
+            TokenKind::Error => "an invalid character".to_string(),
             other => format!("`{}`", other.punct()),
         }
     }

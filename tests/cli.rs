@@ -1,0 +1,277 @@
+//! End-to-end tests of the `prodc` binary: exit codes, output formats,
+//! determinism and safe output writing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn prodc(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_prodc"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prodc runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Writes `files` (path, text) into `dir`, in the given order.
+fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const CONFIG: &str = "[project]\nname = \"t\"\nsource = \"src\"\n";
+
+#[test]
+fn the_shipped_project_checks_clean() {
+    let out = prodc(&["check", "manifests"], &repo());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no errors"), "{}", stderr(&out));
+}
+
+#[test]
+fn syntax_errors_exit_1_with_every_error_located() {
+    let dir = scratch("errors");
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/a.prod", "skim a { kind hlt }\n"),
+            ("src/sub/b.prod", "skim b { kind = hlt wg = \"x }\n"),
+        ],
+    );
+    let out = prodc(&["check", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let found: Vec<(String, String, u64, u64)> = lines
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().expect("string").to_string();
+            let n = |k: &str| d[k].as_u64().expect("number");
+            (s("code"), s("file"), n("line"), n("column"))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("E0101".into(), "src/a.prod".into(), 1, 15),
+            ("E0102".into(), "src/sub/b.prod".into(), 1, 26),
+        ]
+    );
+    let out = prodc(&["check", "--message-format", "github"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("::error file=src/a.prod,line=1,col=15,"), "{}", stdout(&out));
+    let out = prodc(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("src/sub/b.prod:1:26"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not check `t`: 2 errors"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_and_unreadable_projects_exit_2() {
+    let dir = scratch("usage");
+    assert_eq!(prodc(&["check", "--bogus"], &dir).status.code(), Some(2));
+    assert_eq!(prodc(&["frobnicate"], &dir).status.code(), Some(2));
+    assert_eq!(prodc(&["check", "--message-format", "xml"], &dir).status.code(), Some(2));
+    let out = prodc(&["check", "does-not-exist"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot open project"), "{}", stderr(&out));
+    let out = prodc(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no `Prod.toml`"), "{}", stderr(&out));
+}
+
+#[test]
+fn prod_toml_problems_are_e0107_and_exit_1() {
+    let dir = scratch("config");
+    write_files(&dir, &[("Prod.toml", "[project]\nname = \"t\"\n[build]\nouts = \"x\"\n")]);
+    let out = prodc(&["check", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let d: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().expect("a line")).expect("json");
+    assert_eq!(d["code"], "E0107");
+    assert_eq!(d["file"], "Prod.toml");
+    assert_eq!(d["line"], 4);
+}
+
+#[test]
+fn payload_imports_are_read_relative_to_the_file_and_checked() {
+    let dir = scratch("imports");
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/tags/t.prod", "globaltag a { payloads from \"../dumps/a.txt\" }\nglobaltag b { payloads from \"missing.txt\" }\nglobaltag c { payloads from \"../../../etc/passwd\" }\n"),
+            ("src/dumps/a.txt", "dbstore/A 1 0,0,-1,-1\ndbstore/B 1 -1,0,5,5\n"),
+        ],
+    );
+    let out = prodc(&["check", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .map(|d| (d["code"].as_str().unwrap_or("").into(), d["file"].as_str().unwrap_or("").into()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("E0104".into(), "src/dumps/a.txt".into()),
+            ("E0105".into(), "src/tags/t.prod".into()),
+            ("E0105".into(), "src/tags/t.prod".into()),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_project_is_e0105() {
+    let dir = scratch("symlink");
+    let outside = scratch("symlink-outside");
+    write_files(&outside, &[("secret.txt", "dbstore/A 1 0,0,-1,-1\n")]);
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/t.prod", "globaltag a { payloads from \"link.txt\" }\n")]);
+    std::os::unix::fs::symlink(outside.join("secret.txt"), dir.join("src/link.txt")).expect("symlink");
+    let out = prodc(&["check", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("\"code\":\"E0105\""), "{}", stdout(&out));
+    assert!(stdout(&out).contains("outside the project"), "{}", stdout(&out));
+}
+
+#[test]
+fn explain_prints_the_book_page() {
+    let out = prodc(&["explain", "e0402"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let page = std::fs::read_to_string(repo().join("book/src/errors/E0402.md")).expect("page");
+    assert_eq!(stdout(&out), page);
+    assert_eq!(prodc(&["explain", "E9999"], &repo()).status.code(), Some(1));
+    assert_eq!(prodc(&["explain"], &repo()).status.code(), Some(2));
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn output_does_not_depend_on_file_creation_order() {
+    let files = [
+        ("Prod.toml", CONFIG),
+        ("src/z.prod", "skim z { kind = hlt }\nskim broken { kind hlt }\n"),
+        ("src/a/m.prod", "## doc\nskim m { kind = physics code = 11130300 }\n"),
+        ("src/b.prod", "layout l { path = \"/a/{run}\" }\nlayout bad { path = [ }\n"),
+    ];
+    let mut reversed = files;
+    reversed.reverse();
+    let (one, two) = (scratch("order-1"), scratch("order-2"));
+    write_files(&one, &files);
+    write_files(&two, &reversed);
+    for format in ["human", "json", "github"] {
+        let a = prodc(&["check", "--message-format", format], &one);
+        let b = prodc(&["check", "--message-format", format], &two);
+        assert_eq!(a.status.code(), Some(1));
+        assert_eq!((a.stdout, a.stderr), (b.stdout, b.stderr), "format {format}");
+    }
+    // Fix the errors and compare the built outputs byte for byte.
+    for dir in [&one, &two] {
+        write_files(dir, &[("src/z.prod", "skim z { kind = hlt }\n"), ("src/b.prod", "layout l { path = \"/a/{run}\" }\n")]);
+        let out = prodc(&["build", "--out", "out"], dir);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    assert_eq!(tree(&one.join("out")), tree(&two.join("out")));
+}
+
+#[test]
+fn build_writes_model_json_and_a_failed_build_keeps_the_previous_output() {
+    let dir = scratch("build");
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n")]);
+    let out = prodc(&["build"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let model = std::fs::read_to_string(dir.join("out/model.json")).expect("model.json written");
+    let json: serde_json::Value = serde_json::from_str(&model).expect("valid json");
+    assert_eq!(json["files"][0]["path"], "src/a.prod");
+    assert_eq!(json["files"][0]["items"][0]["name"]["name"], "a");
+    let before = tree(&dir.join("out"));
+
+    write_files(&dir, &[("src/a.prod", "skim a { kind hlt }\n")]);
+    let out = prodc(&["build"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(tree(&dir.join("out")), before, "a failed build must not touch the output");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("prodc-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary directories left behind: {leftovers:?}");
+    assert_eq!(prodc(&["build", "--target", "nope"], &dir).status.code(), Some(2));
+}
+
+#[test]
+fn build_refuses_to_replace_a_directory_it_did_not_write() {
+    let dir = scratch("foreign-out");
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n"), ("mine/notes.txt", "keep me")]);
+    let out = prodc(&["build", "--out", "mine"], &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.join("mine/notes.txt")).expect("kept"), "keep me");
+}
+
+#[test]
+fn an_output_directory_containing_the_sources_is_e0106() {
+    let dir = scratch("e0106");
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n")]);
+    for out_dir in [".", "src"] {
+        let out = prodc(&["build", "--out", out_dir, "--message-format", "json"], &dir);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stdout(&out).contains("\"code\":\"E0106\""), "{}", stdout(&out));
+    }
+    write_files(&dir, &[("Prod.toml", "[project]\nname = \"t\"\nsource = \"src\"\n[build]\nout = \"src\"\n")]);
+    let out = prodc(&["build", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let d: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().expect("line")).expect("json");
+    assert_eq!((d["code"].as_str(), d["file"].as_str(), d["line"].as_u64()), (Some("E0106"), Some("Prod.toml"), Some(5)));
+    assert!(std::fs::read_dir(dir.join("src")).expect("src").count() == 1, "nothing written into the sources");
+}
+
+#[test]
+fn invalid_utf8_nul_bytes_bom_and_crlf_are_handled() {
+    let dir = scratch("encoding");
+    write_files(&dir, &[("Prod.toml", CONFIG)]);
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(dir.join("src/bom.prod"), b"\xEF\xBB\xBFskim a {\r\n  kind = hlt\r\n}\r\n").expect("write");
+    assert_eq!(prodc(&["check"], &dir).status.code(), Some(0), "a BOM and CRLF are accepted");
+    std::fs::write(dir.join("src/bad.prod"), b"skim b { kind = \xFF }\n").expect("write");
+    std::fs::write(dir.join("src/nul.prod"), b"skim c { kind = hlt }\0\n").expect("write");
+    let out = prodc(&["check", "--message-format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.matches("\"code\":\"E0111\"").count(), 2, "{text}");
+}
