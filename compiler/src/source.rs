@@ -66,6 +66,8 @@ pub struct SourceFile {
     pub text: String,
     pub origin: Origin,
     line_starts: Vec<u32>,
+    /// All-ASCII text has columns equal to byte offsets: O(1) positions.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -78,7 +80,8 @@ impl SourceFile {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
-        SourceFile { name: name.into(), text, origin, line_starts }
+        let ascii = text.is_ascii();
+        SourceFile { name: name.into(), text, origin, line_starts, ascii }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -89,9 +92,23 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
-        let end = floor_char_boundary(&self.text, offset as usize);
-        let column = self.text[start..end.max(start)].chars().count() + 1;
-        (line + 1, column)
+        let end = floor_char_boundary(&self.text, offset as usize).max(start);
+        let column = if self.ascii { end - start } else { self.text[start..end].chars().count() };
+        (line + 1, column + 1)
+    }
+
+    /// The byte offset where the 0-based `line` starts (clamped).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line.min(self.line_starts.len() - 1)] as usize
+    }
+
+    /// The 0-based line holding a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
     }
 
     /// The text of a span, or "" when it does not lie on char boundaries.

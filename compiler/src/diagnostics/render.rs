@@ -61,9 +61,13 @@ pub fn render_all(
 // ---------------------------------------------------------------- human
 
 /// A source file seen through miette, named by its project-relative path.
+///
+/// miette scans a source from its first byte to find lines; to keep the
+/// cost of a report independent of the file's size, it is handed only a
+/// window starting a few lines before the span, and its answer is shifted
+/// back to file positions.
 struct NamedText<'a> {
-    name: &'a str,
-    text: &'a str,
+    file: &'a SourceFile,
 }
 
 impl SourceCode for NamedText<'_> {
@@ -73,14 +77,19 @@ impl SourceCode for NamedText<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let first_line = self.file.line_index(span.offset()).saturating_sub(before);
+        let window_start = self.file.line_start(first_line);
+        let window = &self.file.text.as_bytes()[window_start..];
+        let shifted = SourceSpan::new((span.offset() - window_start).into(), span.len());
+        let inner = window.read_span(&shifted, before, after)?;
+        let inner_span = inner.span();
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.file.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner_span.offset() + window_start).into(), inner_span.len()),
+            inner.line() + first_line,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + first_line,
         )))
     }
 }
@@ -178,7 +187,7 @@ fn build_report<'a>(diag: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
                 message: label.message.clone().unwrap_or_else(|| "see also".to_string()),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(NamedText { name: &other.name, text: &other.text }),
+                source: Some(NamedText { file: other }),
                 labels: vec![LabeledSpan::new_primary_with_span(None, source_span(other, label.span))],
                 related: Vec::new(),
             });
@@ -192,7 +201,7 @@ fn build_report<'a>(diag: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
             Severity::Warning => miette::Severity::Warning,
         },
         help: diag.help.clone(),
-        source: Some(NamedText { name: &file.name, text: &file.text }),
+        source: Some(NamedText { file }),
         labels,
         related,
     }

@@ -157,10 +157,10 @@ impl<'a> Lexer<'a> {
                     "this character starts no token",
                 )
                 .with_help("remove it, or put the text in a string: \"…\""));
-                // The word glued to the bad character goes with it, so that
-                // `$hlt` is one bad token and not a stray `hlt` afterwards.
-                let glued = self.rest().find(|c: char| !is_ident_continue(c)).unwrap_or(self.rest().len());
-                self.pos += glued;
+                // Everything glued to the bad character goes with it, so that
+                // `$hlt` or `@@@` is one bad token and one error.
+                let glued = self.rest().find(|c: char| c.is_whitespace() || "{}[],=\"#".contains(c));
+                self.pos += glued.unwrap_or(self.rest().len());
                 self.push(TokenKind::Error, start);
             }
         }

@@ -162,6 +162,12 @@ impl Parser {
     /// Whether the tokens at `i` start an item: doc comments, then
     /// `KEYWORD NAME {` (a field such as `release = …` does not).
     fn is_item_start_at(&self, mut i: usize) -> bool {
+        // Only the first doc comment of a run looks ahead through the run,
+        // which keeps recovery linear in a file of many doc comments.
+        let is_doc = |j: usize| matches!(self.tokens.get(j).map(|t| &t.kind), Some(TokenKind::DocComment(_)));
+        if is_doc(i) && i > 0 && is_doc(i - 1) {
+            return false;
+        }
         while matches!(self.tokens.get(i).map(|t| &t.kind), Some(TokenKind::DocComment(_))) {
             i += 1;
         }

@@ -1,0 +1,117 @@
+//! The book and the compiler agree: every code has a page headed with its
+//! title, the summary and the index link every page, and every `prod`
+//! example in the book behaves as it claims.
+
+use prodc::diagnostics::Code;
+use prodc::project::MemoryVfs;
+use std::path::{Path, PathBuf};
+
+fn book() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_code_has_a_page_headed_with_its_title() {
+    for &code in Code::ALL {
+        let page = read(&book().join(format!("errors/{code}.md")));
+        assert_eq!(page, code.page(), "{code}: the embedded page is stale");
+        let heading = page.lines().next().unwrap_or("");
+        assert_eq!(heading, format!("# {code}: {}", code.title()), "{code}");
+        for section in ["## Example", "## How to fix"] {
+            assert!(page.contains(section), "{code}: the page lacks `{section}`");
+        }
+    }
+}
+
+#[test]
+fn every_page_belongs_to_a_code_and_is_linked() {
+    let summary = read(&book().join("SUMMARY.md"));
+    let index = read(&book().join("errors/index.md"));
+    for entry in std::fs::read_dir(book().join("errors")).expect("errors dir") {
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        if name == "index.md" {
+            continue;
+        }
+        let code = name.trim_end_matches(".md");
+        assert!(Code::parse(code).is_some(), "{name} documents no code of the compiler");
+        assert!(summary.contains(&format!("(errors/{name})")), "SUMMARY.md does not link {name}");
+        assert!(index.contains(&format!("({name})")), "errors/index.md does not link {name}");
+    }
+}
+
+/// Codes whose checks exist; a book example claiming one of them must
+/// raise it. Later phases add their codes here as they land.
+const CHECKED: &[&str] = &[
+    "E0101", "E0102", "E0103", "E0104", "E0105", "E0107", "E0108", "E0109", "E0110", "E0111",
+    "E0112", "E0113", "E0114",
+];
+
+/// The ```prod blocks of a Markdown text: (info string, code).
+fn prod_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        match &mut current {
+            None => {
+                if let Some(info) = line.trim_start().strip_prefix("```prod") {
+                    current = Some((info.trim().to_string(), String::new()));
+                }
+            }
+            Some((_, code)) if line.trim_start().starts_with("```") => {
+                let _ = code;
+                blocks.push(current.take().expect("inside a block"));
+            }
+            Some((_, code)) => {
+                code.push_str(line);
+                code.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+fn check_snippet(code: &str) -> Vec<Code> {
+    let vfs = MemoryVfs::new()
+        .with("Prod.toml", "[project]\nname = \"book\"\nsource = \"src\"\n")
+        .with("src/example.prod", code);
+    let checked = prodc::check(&vfs).expect("loads");
+    checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code).collect()
+}
+
+#[test]
+fn prod_examples_in_the_book_behave_as_marked() {
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(book())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    pages.sort();
+    let mut checked_blocks = 0;
+    for page in pages {
+        for (info, code) in prod_blocks(&read(&page)) {
+            let errors = check_snippet(&code);
+            let name = page.strip_prefix(book()).expect("inside").display().to_string();
+            match info.strip_prefix(",fails=") {
+                Some(expected) if CHECKED.contains(&expected) => {
+                    assert!(
+                        errors.iter().any(|c| c.as_str() == expected),
+                        "{name}: the example should raise {expected}, got {errors:?}\n{code}"
+                    );
+                }
+                Some(expected) => {
+                    // Not checked yet: the example must at least parse.
+                    assert!(Code::parse(expected).is_some(), "{name}: unknown code {expected}");
+                    assert!(errors.is_empty(), "{name}: example for {expected} has errors {errors:?}\n{code}");
+                }
+                None => assert!(errors.is_empty(), "{name}: example should be clean, got {errors:?}\n{code}"),
+            }
+            checked_blocks += 1;
+        }
+    }
+    assert!(checked_blocks > 50, "only {checked_blocks} prod blocks found");
+}
