@@ -32,14 +32,27 @@ fn every_page_belongs_to_a_code_and_is_linked() {
     let summary = read(&book().join("SUMMARY.md"));
     let index = read(&book().join("errors/index.md"));
     for entry in std::fs::read_dir(book().join("errors")).expect("errors dir") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name == "index.md" {
             continue;
         }
         let code = name.trim_end_matches(".md");
-        assert!(Code::parse(code).is_some(), "{name} documents no code of the compiler");
-        assert!(summary.contains(&format!("(errors/{name})")), "SUMMARY.md does not link {name}");
-        assert!(index.contains(&format!("({name})")), "errors/index.md does not link {name}");
+        assert!(
+            Code::parse(code).is_some(),
+            "{name} documents no code of the compiler"
+        );
+        assert!(
+            summary.contains(&format!("(errors/{name})")),
+            "SUMMARY.md does not link {name}"
+        );
+        assert!(
+            index.contains(&format!("({name})")),
+            "errors/index.md does not link {name}"
+        );
     }
 }
 
@@ -76,10 +89,18 @@ fn prod_blocks(text: &str) -> Vec<(String, String)> {
 
 fn check_snippet(code: &str) -> Vec<Code> {
     let vfs = MemoryVfs::new()
-        .with("Prod.toml", "[project]\nname = \"book\"\nsource = \"src\"\n")
+        .with(
+            "Prod.toml",
+            "[project]\nname = \"book\"\nsource = \"src\"\n",
+        )
         .with("src/example.prod", code);
     let checked = prodc::check(&vfs).expect("loads");
-    checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code).collect()
+    checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect()
 }
 
 #[test]
@@ -95,7 +116,11 @@ fn prod_examples_in_the_book_behave_as_marked() {
     for page in pages {
         for (info, code) in prod_blocks(&read(&page)) {
             let errors = check_snippet(&code);
-            let name = page.strip_prefix(book()).expect("inside").display().to_string();
+            let name = page
+                .strip_prefix(book())
+                .expect("inside")
+                .display()
+                .to_string();
             match info.strip_prefix(",fails=") {
                 Some(expected) if CHECKED.contains(&expected) => {
                     assert!(
@@ -105,13 +130,25 @@ fn prod_examples_in_the_book_behave_as_marked() {
                 }
                 Some(expected) => {
                     // Not checked yet: the example must at least parse.
-                    assert!(Code::parse(expected).is_some(), "{name}: unknown code {expected}");
-                    assert!(errors.is_empty(), "{name}: example for {expected} has errors {errors:?}\n{code}");
+                    assert!(
+                        Code::parse(expected).is_some(),
+                        "{name}: unknown code {expected}"
+                    );
+                    assert!(
+                        errors.is_empty(),
+                        "{name}: example for {expected} has errors {errors:?}\n{code}"
+                    );
                 }
-                None => assert!(errors.is_empty(), "{name}: example should be clean, got {errors:?}\n{code}"),
+                None => assert!(
+                    errors.is_empty(),
+                    "{name}: example should be clean, got {errors:?}\n{code}"
+                ),
             }
             checked_blocks += 1;
         }
     }
-    assert!(checked_blocks > 50, "only {checked_blocks} prod blocks found");
+    assert!(
+        checked_blocks > 50,
+        "only {checked_blocks} prod blocks found"
+    );
 }

@@ -64,8 +64,10 @@ fn syntax_errors_exit_1_with_every_error_located() {
     );
     let out = prodc(&["check", "--message-format", "json"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> =
-        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
     let found: Vec<(String, String, u64, u64)> = lines
         .iter()
         .map(|d| {
@@ -83,11 +85,23 @@ fn syntax_errors_exit_1_with_every_error_located() {
     );
     let out = prodc(&["check", "--message-format", "github"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).starts_with("::error file=src/a.prod,line=1,col=15,"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("::error file=src/a.prod,line=1,col=15,"),
+        "{}",
+        stdout(&out)
+    );
     let out = prodc(&["check"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("src/sub/b.prod:1:26"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("could not check `t`: 2 errors"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("src/sub/b.prod:1:26"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("could not check `t`: 2 errors"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -95,10 +109,19 @@ fn usage_and_unreadable_projects_exit_2() {
     let dir = scratch("usage");
     assert_eq!(prodc(&["check", "--bogus"], &dir).status.code(), Some(2));
     assert_eq!(prodc(&["frobnicate"], &dir).status.code(), Some(2));
-    assert_eq!(prodc(&["check", "--message-format", "xml"], &dir).status.code(), Some(2));
+    assert_eq!(
+        prodc(&["check", "--message-format", "xml"], &dir)
+            .status
+            .code(),
+        Some(2)
+    );
     let out = prodc(&["check", "does-not-exist"], &dir);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot open project"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot open project"),
+        "{}",
+        stderr(&out)
+    );
     let out = prodc(&["check"], &dir);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no `Prod.toml`"), "{}", stderr(&out));
@@ -107,10 +130,17 @@ fn usage_and_unreadable_projects_exit_2() {
 #[test]
 fn prod_toml_problems_are_e0107_and_exit_1() {
     let dir = scratch("config");
-    write_files(&dir, &[("Prod.toml", "[project]\nname = \"t\"\n[build]\nouts = \"x\"\n")]);
+    write_files(
+        &dir,
+        &[(
+            "Prod.toml",
+            "[project]\nname = \"t\"\n[build]\nouts = \"x\"\n",
+        )],
+    );
     let out = prodc(&["check", "--message-format", "json"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    let d: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().expect("a line")).expect("json");
+    let d: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().expect("a line")).expect("json");
     assert_eq!(d["code"], "E0107");
     assert_eq!(d["file"], "Prod.toml");
     assert_eq!(d["line"], 4);
@@ -132,7 +162,12 @@ fn payload_imports_are_read_relative_to_the_file_and_checked() {
     let codes: Vec<(String, String)> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
-        .map(|d| (d["code"].as_str().unwrap_or("").into(), d["file"].as_str().unwrap_or("").into()))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").into(),
+                d["file"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
     assert_eq!(
         codes,
@@ -150,12 +185,27 @@ fn a_symlink_out_of_the_project_is_e0105() {
     let dir = scratch("symlink");
     let outside = scratch("symlink-outside");
     write_files(&outside, &[("secret.txt", "dbstore/A 1 0,0,-1,-1\n")]);
-    write_files(&dir, &[("Prod.toml", CONFIG), ("src/t.prod", "globaltag a { payloads from \"link.txt\" }\n")]);
-    std::os::unix::fs::symlink(outside.join("secret.txt"), dir.join("src/link.txt")).expect("symlink");
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/t.prod", "globaltag a { payloads from \"link.txt\" }\n"),
+        ],
+    );
+    std::os::unix::fs::symlink(outside.join("secret.txt"), dir.join("src/link.txt"))
+        .expect("symlink");
     let out = prodc(&["check", "--message-format", "json"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("\"code\":\"E0105\""), "{}", stdout(&out));
-    assert!(stdout(&out).contains("outside the project"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("\"code\":\"E0105\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("outside the project"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -174,7 +224,12 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).expect("read"))
         })
         .collect();
@@ -186,9 +241,18 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn output_does_not_depend_on_file_creation_order() {
     let files = [
         ("Prod.toml", CONFIG),
-        ("src/z.prod", "skim z { kind = hlt }\nskim broken { kind hlt }\n"),
-        ("src/a/m.prod", "## doc\nskim m { kind = physics code = 11130300 }\n"),
-        ("src/b.prod", "layout l { path = \"/a/{run}\" }\nlayout bad { path = [ }\n"),
+        (
+            "src/z.prod",
+            "skim z { kind = hlt }\nskim broken { kind hlt }\n",
+        ),
+        (
+            "src/a/m.prod",
+            "## doc\nskim m { kind = physics code = 11130300 }\n",
+        ),
+        (
+            "src/b.prod",
+            "layout l { path = \"/a/{run}\" }\nlayout bad { path = [ }\n",
+        ),
     ];
     let mut reversed = files;
     reversed.reverse();
@@ -199,11 +263,21 @@ fn output_does_not_depend_on_file_creation_order() {
         let a = prodc(&["check", "--message-format", format], &one);
         let b = prodc(&["check", "--message-format", format], &two);
         assert_eq!(a.status.code(), Some(1));
-        assert_eq!((a.stdout, a.stderr), (b.stdout, b.stderr), "format {format}");
+        assert_eq!(
+            (a.stdout, a.stderr),
+            (b.stdout, b.stderr),
+            "format {format}"
+        );
     }
     // Fix the errors and compare the built outputs byte for byte.
     for dir in [&one, &two] {
-        write_files(dir, &[("src/z.prod", "skim z { kind = hlt }\n"), ("src/b.prod", "layout l { path = \"/a/{run}\" }\n")]);
+        write_files(
+            dir,
+            &[
+                ("src/z.prod", "skim z { kind = hlt }\n"),
+                ("src/b.prod", "layout l { path = \"/a/{run}\" }\n"),
+            ],
+        );
         let out = prodc(&["build", "--out", "out"], dir);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
@@ -213,7 +287,13 @@ fn output_does_not_depend_on_file_creation_order() {
 #[test]
 fn build_writes_model_json_and_a_failed_build_keeps_the_previous_output() {
     let dir = scratch("build");
-    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n")]);
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/a.prod", "skim a { kind = hlt }\n"),
+        ],
+    );
     let out = prodc(&["build"], &dir);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let model = std::fs::read_to_string(dir.join("out/model.json")).expect("model.json written");
@@ -225,40 +305,86 @@ fn build_writes_model_json_and_a_failed_build_keeps_the_previous_output() {
     write_files(&dir, &[("src/a.prod", "skim a { kind hlt }\n")]);
     let out = prodc(&["build"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(tree(&dir.join("out")), before, "a failed build must not touch the output");
+    assert_eq!(
+        tree(&dir.join("out")),
+        before,
+        "a failed build must not touch the output"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains("prodc-"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary directories left behind: {leftovers:?}");
-    assert_eq!(prodc(&["build", "--target", "nope"], &dir).status.code(), Some(2));
+    assert!(
+        leftovers.is_empty(),
+        "temporary directories left behind: {leftovers:?}"
+    );
+    assert_eq!(
+        prodc(&["build", "--target", "nope"], &dir).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn build_refuses_to_replace_a_directory_it_did_not_write() {
     let dir = scratch("foreign-out");
-    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n"), ("mine/notes.txt", "keep me")]);
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/a.prod", "skim a { kind = hlt }\n"),
+            ("mine/notes.txt", "keep me"),
+        ],
+    );
     let out = prodc(&["build", "--out", "mine"], &dir);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(dir.join("mine/notes.txt")).expect("kept"), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("mine/notes.txt")).expect("kept"),
+        "keep me"
+    );
 }
 
 #[test]
 fn an_output_directory_containing_the_sources_is_e0106() {
     let dir = scratch("e0106");
-    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", "skim a { kind = hlt }\n")]);
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/a.prod", "skim a { kind = hlt }\n"),
+        ],
+    );
     for out_dir in [".", "src"] {
-        let out = prodc(&["build", "--out", out_dir, "--message-format", "json"], &dir);
+        let out = prodc(
+            &["build", "--out", out_dir, "--message-format", "json"],
+            &dir,
+        );
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(stdout(&out).contains("\"code\":\"E0106\""), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("\"code\":\"E0106\""),
+            "{}",
+            stdout(&out)
+        );
     }
-    write_files(&dir, &[("Prod.toml", "[project]\nname = \"t\"\nsource = \"src\"\n[build]\nout = \"src\"\n")]);
+    write_files(
+        &dir,
+        &[(
+            "Prod.toml",
+            "[project]\nname = \"t\"\nsource = \"src\"\n[build]\nout = \"src\"\n",
+        )],
+    );
     let out = prodc(&["build", "--message-format", "json"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    let d: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().expect("line")).expect("json");
-    assert_eq!((d["code"].as_str(), d["file"].as_str(), d["line"].as_u64()), (Some("E0106"), Some("Prod.toml"), Some(5)));
-    assert!(std::fs::read_dir(dir.join("src")).expect("src").count() == 1, "nothing written into the sources");
+    let d: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().expect("line")).expect("json");
+    assert_eq!(
+        (d["code"].as_str(), d["file"].as_str(), d["line"].as_u64()),
+        (Some("E0106"), Some("Prod.toml"), Some(5))
+    );
+    assert!(
+        std::fs::read_dir(dir.join("src")).expect("src").count() == 1,
+        "nothing written into the sources"
+    );
 }
 
 #[test]
@@ -266,8 +392,16 @@ fn invalid_utf8_nul_bytes_bom_and_crlf_are_handled() {
     let dir = scratch("encoding");
     write_files(&dir, &[("Prod.toml", CONFIG)]);
     std::fs::create_dir_all(dir.join("src")).expect("mkdir");
-    std::fs::write(dir.join("src/bom.prod"), b"\xEF\xBB\xBFskim a {\r\n  kind = hlt\r\n}\r\n").expect("write");
-    assert_eq!(prodc(&["check"], &dir).status.code(), Some(0), "a BOM and CRLF are accepted");
+    std::fs::write(
+        dir.join("src/bom.prod"),
+        b"\xEF\xBB\xBFskim a {\r\n  kind = hlt\r\n}\r\n",
+    )
+    .expect("write");
+    assert_eq!(
+        prodc(&["check"], &dir).status.code(),
+        Some(0),
+        "a BOM and CRLF are accepted"
+    );
     std::fs::write(dir.join("src/bad.prod"), b"skim b { kind = \xFF }\n").expect("write");
     std::fs::write(dir.join("src/nul.prod"), b"skim c { kind = hlt }\0\n").expect("write");
     let out = prodc(&["check", "--message-format", "json"], &dir);

@@ -32,8 +32,16 @@ impl Rng {
 fn seeds() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut seeds = Vec::new();
-    for dir in ["tests/fixtures/syntax/valid", "tests/fixtures/syntax/invalid", "stdlib"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir)).expect("fixture dir").filter_map(Result::ok).map(|e| e.path()).collect();
+    for dir in [
+        "tests/fixtures/syntax/valid",
+        "tests/fixtures/syntax/invalid",
+        "stdlib",
+    ] {
+        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("fixture dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         paths.sort();
         seeds.extend(paths.iter().map(|p| std::fs::read(p).expect("readable")));
     }
@@ -101,9 +109,15 @@ fn run_case(name: &str, bytes: Vec<u8>, render_human: bool) {
     for diag in &checked.diagnostics {
         for label in std::iter::once(&diag.primary).chain(&diag.secondary) {
             let file = sources.get(label.span.file);
-            assert!(label.span.end as usize <= file.text.len(), "{name}: span past the end: {diag:?}");
+            assert!(
+                label.span.end as usize <= file.text.len(),
+                "{name}: span past the end: {diag:?}"
+            );
         }
-        assert!(!diag.message.is_empty() && !diag.message.ends_with('.'), "{name}: {diag:?}");
+        assert!(
+            !diag.message.is_empty() && !diag.message.ends_with('.'),
+            "{name}: {diag:?}"
+        );
     }
     if checked.has_errors() {
         assert!(checked.diagnostics.iter().any(|d| d.is_error()), "{name}");
@@ -181,9 +195,16 @@ fn the_binary_exits_0_or_1_on_hostile_input() {
             .output()
             .expect("prodc runs");
         let code = out.status.code();
-        assert!(matches!(code, Some(0 | 1)), "{name}: exit {code:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{name}: exit {code:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         if code == Some(1) {
-            assert!(out.stdout.starts_with(b"{\"code\":\"E"), "{name}: no diagnostic printed");
+            assert!(
+                out.stdout.starts_with(b"{\"code\":\"E"),
+                "{name}: no diagnostic printed"
+            );
         }
     }
 }

@@ -11,7 +11,10 @@ use prodc::diagnostics::render::MessageFormat;
 use std::path::Path;
 
 fn fixture_name(path: &Path) -> String {
-    path.file_name().expect("a file").to_string_lossy().into_owned()
+    path.file_name()
+        .expect("a file")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
@@ -36,11 +39,17 @@ fn invalid_fixtures_report_their_code() {
         let (sources, parsed) = parse_named(&name, &text);
         let expected = &name[..5];
         assert!(
-            parsed.diagnostics.iter().any(|d| d.code.as_str() == expected),
+            parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.code.as_str() == expected),
             "{name} should raise {expected}: {:?}",
             parsed.diagnostics
         );
-        assert!(parsed.diagnostics.iter().all(|d| d.code.as_str().starts_with("E01")));
+        assert!(parsed
+            .diagnostics
+            .iter()
+            .all(|d| d.code.as_str().starts_with("E01")));
         insta::assert_snapshot!(render(&parsed.diagnostics, &sources, MessageFormat::Human));
     });
 }
@@ -53,19 +62,33 @@ fn errors_in_two_items_are_both_reported_in_every_format() {
     assert_eq!(codes, ["E0108", "E0101"]);
     // Both items are still in the tree, and the clean one in between too.
     assert_eq!(parsed.unit.items.len(), 3);
-    insta::assert_snapshot!("two_errors_human", render(&parsed.diagnostics, &sources, MessageFormat::Human));
-    insta::assert_snapshot!("two_errors_json", render(&parsed.diagnostics, &sources, MessageFormat::Json));
-    insta::assert_snapshot!("two_errors_github", render(&parsed.diagnostics, &sources, MessageFormat::Github));
+    insta::assert_snapshot!(
+        "two_errors_human",
+        render(&parsed.diagnostics, &sources, MessageFormat::Human)
+    );
+    insta::assert_snapshot!(
+        "two_errors_json",
+        render(&parsed.diagnostics, &sources, MessageFormat::Json)
+    );
+    insta::assert_snapshot!(
+        "two_errors_github",
+        render(&parsed.diagnostics, &sources, MessageFormat::Github)
+    );
 }
 
 #[test]
 fn doc_comments_attach_to_items_samples_payloads_and_productions() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/syntax/valid/campaign.prod"))
-        .expect("fixture");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/syntax/valid/campaign.prod"),
+    )
+    .expect("fixture");
     let (_, parsed) = parse_named("campaign.prod", &text);
     let json = serde_json::to_value(&parsed.unit).expect("json");
     let sample = &json["items"][0]["body"]["block"]["entries"][8]["nested"];
-    assert_eq!(sample["docs"][0], "B+ -> D* tau nu signal for the semileptonic group.");
+    assert_eq!(
+        sample["docs"][0],
+        "B+ -> D* tau nu signal for the semileptonic group."
+    );
     let production = &sample["body"]["entries"][7]["nested"];
     assert_eq!(production["docs"][0], "No beam background.");
 }

@@ -36,7 +36,10 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     let mut project = project::load_project(vfs)?;
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     sort_diagnostics(&mut diagnostics, &project.sources);
-    Ok(Checked { project, diagnostics })
+    Ok(Checked {
+        project,
+        diagnostics,
+    })
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a
@@ -45,7 +48,13 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             let span = d.primary.span;
-            (sources.get(span.file).name.clone(), span.start, span.end, d.code, d.message.clone())
+            (
+                sources.get(span.file).name.clone(),
+                span.start,
+                span.end,
+                d.code,
+                d.message.clone(),
+            )
         };
         key(a).cmp(&key(b))
     });

@@ -24,12 +24,20 @@ impl Span {
         // Files are limited to well below 4 GiB when they are loaded, so the
         // offsets always fit; saturate rather than wrap if that ever changes.
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Span { file, start: clamp(start), end: clamp(end.max(start)) }
+        Span {
+            file,
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
 
     /// The smallest span covering both `self` and `other` (same file).
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn len(self) -> usize {
@@ -81,7 +89,13 @@ impl SourceFile {
                 .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         let ascii = text.is_ascii();
-        SourceFile { name: name.into(), text, origin, line_starts, ascii }
+        SourceFile {
+            name: name.into(),
+            text,
+            origin,
+            line_starts,
+            ascii,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -93,7 +107,11 @@ impl SourceFile {
         };
         let start = self.line_starts[line] as usize;
         let end = floor_char_boundary(&self.text, offset as usize).max(start);
-        let column = if self.ascii { end - start } else { self.text[start..end].chars().count() };
+        let column = if self.ascii {
+            end - start
+        } else {
+            self.text[start..end].chars().count()
+        };
         (line + 1, column + 1)
     }
 
@@ -147,7 +165,10 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {

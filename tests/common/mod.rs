@@ -3,10 +3,10 @@
 
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::diagnostics::Diagnostic;
-use prodc::source::{Origin, SourceFile, SourceMap};
-use prodc::syntax::{parse, Parsed};
 use prodc::source::Span;
+use prodc::source::{Origin, SourceFile, SourceMap};
 use prodc::syntax::ast::*;
+use prodc::syntax::{parse, Parsed};
 
 /// Parses one file as `name`, returning the source map for rendering.
 pub fn parse_named(name: &str, text: &str) -> (SourceMap, Parsed) {
@@ -30,13 +30,25 @@ pub fn tree_outline(sources: &SourceMap, parsed: &Parsed) -> String {
         for doc in &item.docs {
             out.push_str(&format!("## {doc}\n"));
         }
-        out.push_str(&format!("{} {:?} {pos}\n", item.kind.keyword(), item.name.name));
+        out.push_str(&format!(
+            "{} {:?} {pos}\n",
+            item.kind.keyword(),
+            item.name.name
+        ));
         match &item.body {
             ItemBody::Block(block) => outline_block(&mut out, sources, block, 1),
             ItemBody::Enum(entries) => {
                 for e in entries {
-                    let text = e.text.as_ref().map(|t| format!(" = {:?}", t.value)).unwrap_or_default();
-                    out.push_str(&format!("  entry {}{text} {}\n", e.name.name, at(sources, e.span)));
+                    let text = e
+                        .text
+                        .as_ref()
+                        .map(|t| format!(" = {:?}", t.value))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  entry {}{text} {}\n",
+                        e.name.name,
+                        at(sources, e.span)
+                    ));
                 }
             }
         }
@@ -55,13 +67,25 @@ fn outline_block(out: &mut String, sources: &SourceMap, block: &Block, depth: us
     let pad = "  ".repeat(depth);
     for entry in &block.entries {
         match entry {
-            Entry::Field(f) => {
-                out.push_str(&format!("{pad}{} = {} {}\n", f.name.name, value(&f.value), at(sources, f.span)))
-            }
+            Entry::Field(f) => out.push_str(&format!(
+                "{pad}{} = {} {}\n",
+                f.name.name,
+                value(&f.value),
+                at(sources, f.span)
+            )),
             Entry::Map(m) => {
-                out.push_str(&format!("{pad}{} {{}} {}\n", m.name.name, at(sources, m.span)));
+                out.push_str(&format!(
+                    "{pad}{} {{}} {}\n",
+                    m.name.name,
+                    at(sources, m.span)
+                ));
                 for f in &m.fields {
-                    out.push_str(&format!("{pad}  {} = {} {}\n", f.name.name, value(&f.value), at(sources, f.span)));
+                    out.push_str(&format!(
+                        "{pad}  {} = {} {}\n",
+                        f.name.name,
+                        value(&f.value),
+                        at(sources, f.span)
+                    ));
                 }
             }
             Entry::Nested(n) => {
@@ -72,18 +96,28 @@ fn outline_block(out: &mut String, sources: &SourceMap, block: &Block, depth: us
                     Label::Name(i) => i.name.clone(),
                     Label::Id { value, .. } => value.to_string(),
                 };
-                out.push_str(&format!("{pad}{} {label} {}\n", n.kind.keyword(), at(sources, n.span)));
+                out.push_str(&format!(
+                    "{pad}{} {label} {}\n",
+                    n.kind.keyword(),
+                    at(sources, n.span)
+                ));
                 outline_block(out, sources, &n.body, depth + 1);
             }
-            Entry::Import(i) => {
-                out.push_str(&format!("{pad}payloads from {:?} {}\n", i.path.value, at(sources, i.span)))
-            }
+            Entry::Import(i) => out.push_str(&format!(
+                "{pad}payloads from {:?} {}\n",
+                i.path.value,
+                at(sources, i.span)
+            )),
             Entry::Iov(line) => {
                 let rev = match &line.rev {
                     Revision::Number { value, .. } => value.to_string(),
                     Revision::Text(s) => format!("{:?}", s.value),
                 };
-                out.push_str(&format!("{pad}iov {} rev {rev} {}\n", iov(&line.iov), at(sources, line.span)));
+                out.push_str(&format!(
+                    "{pad}iov {} rev {rev} {}\n",
+                    iov(&line.iov),
+                    at(sources, line.span)
+                ));
             }
         }
     }
@@ -112,11 +146,21 @@ fn value(v: &Value) -> String {
         ValueKind::Quantity { number, unit } => format!("quantity({number} {unit})"),
         ValueKind::Bool(b) => format!("bool({b})"),
         ValueKind::Path(parts) => {
-            format!("path({})", parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("."))
+            format!(
+                "path({})",
+                parts
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            )
         }
         ValueKind::RunPoint(p) => format!("run({})", point(p)),
         ValueKind::Iov(i) => format!("iov({})", iov(i)),
-        ValueKind::List(items) => format!("[{}]", items.iter().map(value).collect::<Vec<_>>().join(", ")),
+        ValueKind::List(items) => format!(
+            "[{}]",
+            items.iter().map(value).collect::<Vec<_>>().join(", ")
+        ),
         ValueKind::Error => "error".to_string(),
     }
 }

@@ -17,9 +17,15 @@ impl DiskVfs {
     pub fn open(root: &Path) -> std::io::Result<DiskVfs> {
         let canonical_root = root.canonicalize()?;
         if !canonical_root.is_dir() {
-            return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a directory",
+            ));
         }
-        Ok(DiskVfs { root: root.to_path_buf(), canonical_root })
+        Ok(DiskVfs {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -63,17 +69,28 @@ impl Vfs for DiskVfs {
         }
         let skip: Vec<PathBuf> = skip.iter().map(|s| self.canonical_root.join(s)).collect();
         let mut files = Vec::new();
-        let walker = WalkDir::new(&base).sort_by_file_name().into_iter().filter_entry(|entry| {
-            let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-            !hidden && !skip.iter().any(|s| entry.path() == s)
-        });
+        let walker = WalkDir::new(&base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                let hidden =
+                    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+                !hidden && !skip.iter().any(|s| entry.path() == s)
+            });
         for entry in walker {
             let entry = entry.map_err(|e| ReadError::Io(e.to_string().to_lowercase()))?;
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "prod") {
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "prod")
+            {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&self.canonical_root).map_err(|_| ReadError::OutsideProject)?;
-            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel = entry
+                .path()
+                .strip_prefix(&self.canonical_root)
+                .map_err(|_| ReadError::OutsideProject)?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             files.push(parts.join("/"));
         }
         files.sort();

@@ -46,7 +46,9 @@ enum FormatArg {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Parse and check a project; report every problem.
-    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure.")]
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure."
+    )]
     Check {
         /// The project directory (holding Prod.toml).
         #[arg(default_value = ".")]
@@ -56,7 +58,9 @@ enum Command {
         deny_warnings: bool,
     },
     /// Check a project and write its outputs.
-    #[command(after_help = "Exit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure.")]
+    #[command(
+        after_help = "Exit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure."
+    )]
     Build {
         /// The project directory (holding Prod.toml).
         #[arg(default_value = ".")]
@@ -93,10 +97,16 @@ pub fn main() -> ExitCode {
         FormatArg::Github => MessageFormat::Github,
     };
     let code = match cli.command {
-        Command::Check { project, deny_warnings } => run_check(&project, format, deny_warnings),
-        Command::Build { project, out, targets, deny_warnings } => {
-            run_build(&project, out.as_deref(), &targets, format, deny_warnings)
-        }
+        Command::Check {
+            project,
+            deny_warnings,
+        } => run_check(&project, format, deny_warnings),
+        Command::Build {
+            project,
+            out,
+            targets,
+            deny_warnings,
+        } => run_build(&project, out.as_deref(), &targets, format, deny_warnings),
         Command::Explain { code } => run_explain(&code),
     };
     ExitCode::from(code)
@@ -108,14 +118,23 @@ fn fail(message: &str) -> u8 {
 }
 
 fn human_style() -> HumanStyle {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    HumanStyle { color, ..HumanStyle::default() }
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    HumanStyle {
+        color,
+        ..HumanStyle::default()
+    }
 }
 
 /// Loads and checks a project; `Err` carries the exit code of a failure.
 fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
-    let vfs = DiskVfs::open(project)
-        .map_err(|e| fail(&format!("cannot open project `{}`: {}", project.display(), e.to_string().to_lowercase())))?;
+    let vfs = DiskVfs::open(project).map_err(|e| {
+        fail(&format!(
+            "cannot open project `{}`: {}",
+            project.display(),
+            e.to_string().to_lowercase()
+        ))
+    })?;
     let checked = check(&vfs).map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
     Ok((vfs, checked))
 }
@@ -129,15 +148,30 @@ fn report(checked: &Checked, format: MessageFormat, deny_warnings: bool, verb: &
     if format == MessageFormat::Human {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
-        let name = checked.project.config.as_ref().map_or("project", |c| c.project.name.get_ref().as_str());
+        let name = checked
+            .project
+            .config
+            .as_ref()
+            .map_or("project", |c| c.project.name.get_ref().as_str());
         let counts = plural(errors, "error") + &plural(warnings, "warning").replace("no ", ", no ");
         let line = if failed {
-            let why = if errors == 0 { " (warnings denied)" } else { "" };
-            format!("error: could not {verb} `{name}`: {}{why}\n", counts_text(errors, warnings))
+            let why = if errors == 0 {
+                " (warnings denied)"
+            } else {
+                ""
+            };
+            format!(
+                "error: could not {verb} `{name}`: {}{why}\n",
+                counts_text(errors, warnings)
+            )
         } else {
             let files = checked.project.files.iter().filter(|f| !f.is_std).count();
             let _ = counts;
-            format!("{verb}ed `{name}`: {}, {}\n", plural(files, "file"), counts_text(errors, warnings))
+            format!(
+                "{verb}ed `{name}`: {}, {}\n",
+                plural(files, "file"),
+                counts_text(errors, warnings)
+            )
         };
         let _ = err.write_all(line.as_bytes());
     } else {
@@ -155,7 +189,11 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn counts_text(errors: usize, warnings: usize) -> String {
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 fn run_check(project: &Path, format: MessageFormat, deny_warnings: bool) -> u8 {
@@ -165,11 +203,20 @@ fn run_check(project: &Path, format: MessageFormat, deny_warnings: bool) -> u8 {
     }
 }
 
-fn run_build(project: &Path, out: Option<&Path>, targets: &[String], format: MessageFormat, deny_warnings: bool) -> u8 {
+fn run_build(
+    project: &Path,
+    out: Option<&Path>,
+    targets: &[String],
+    format: MessageFormat,
+    deny_warnings: bool,
+) -> u8 {
     for name in targets {
         if emit::find_target(name).is_none() {
             let known: Vec<&str> = emit::TARGETS.iter().map(|t| t.name).collect();
-            return fail(&format!("unknown target `{name}`; the targets are {}", known.join(", ")));
+            return fail(&format!(
+                "unknown target `{name}`; the targets are {}",
+                known.join(", ")
+            ));
         }
     }
     let (vfs, mut checked) = match load(project) {
@@ -186,7 +233,11 @@ fn run_build(project: &Path, out: Option<&Path>, targets: &[String], format: Mes
     match output::write_outputs(&out_dir, &outputs) {
         Ok(()) => {
             if format == MessageFormat::Human {
-                eprintln!("wrote {} to `{}`", plural(outputs.len(), "file"), out_dir.display());
+                eprintln!(
+                    "wrote {} to `{}`",
+                    plural(outputs.len(), "file"),
+                    out_dir.display()
+                );
             }
             0
         }
@@ -204,8 +255,15 @@ fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Op
             let cwd = std::env::current_dir().unwrap_or_default();
             let shown = out.display().to_string();
             let line = format!("prodc build --out {shown}");
-            let file = checked.project.sources.add(SourceFile::new("<command line>", line.clone(), Origin::Config));
-            (cwd.join(out), Span::new(file, line.len() - shown.len(), line.len()))
+            let file = checked.project.sources.add(SourceFile::new(
+                "<command line>",
+                line.clone(),
+                Origin::Config,
+            ));
+            (
+                cwd.join(out),
+                Span::new(file, line.len() - shown.len(), line.len()),
+            )
         }
         None => {
             let range = config.build.out.span();

@@ -41,7 +41,9 @@ pub fn resolve(path: &Path) -> PathBuf {
             _ => return path,
         }
     }
-    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     resolved.extend(rest.iter().rev());
     resolved
 }
@@ -55,8 +57,14 @@ pub fn overlaps_source(out: &Path, source: &Path) -> bool {
 /// Writes `outputs` into `out`, replacing its previous content atomically.
 pub fn write_outputs(out: &Path, outputs: &Outputs) -> io::Result<()> {
     let out = clean(out);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out)? {
         return Err(io::Error::other(format!(
             "`{}` exists and was not written by prodc; refusing to replace it (remove it or choose another --out)",
@@ -82,7 +90,10 @@ fn write_tree(dir: &Path, outputs: &Outputs) -> io::Result<()> {
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(MARKER), "This directory is written by prodc and replaced by every build.\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This directory is written by prodc and replaced by every build.\n",
+    )?;
     for (rel, bytes) in outputs {
         let path = contained(dir, rel)?;
         if let Some(parent) = path.parent() {
@@ -99,11 +110,15 @@ fn write_tree(dir: &Path, outputs: &Outputs) -> io::Result<()> {
 /// Joins an output-relative path, refusing any that would leave `dir`.
 fn contained(dir: &Path, rel: &str) -> io::Result<PathBuf> {
     let ok = !rel.is_empty()
-        && Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)));
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(dir.join(rel))
     } else {
-        Err(io::Error::other(format!("refusing to write `{rel}` outside the output directory")))
+        Err(io::Error::other(format!(
+            "refusing to write `{rel}` outside the output directory"
+        )))
     }
 }
 

@@ -110,7 +110,10 @@ codes! {
 impl Code {
     /// Looks a code up by its text, accepting any letter case (`e0401`).
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     /// Codes starting with `W` are warnings; all others are errors.

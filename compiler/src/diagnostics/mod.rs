@@ -31,11 +31,17 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Label {
-        Label { span, message: Some(message.into()) }
+        Label {
+            span,
+            message: Some(message.into()),
+        }
     }
 
     pub fn bare(span: Span) -> Label {
-        Label { span, message: None }
+        Label {
+            span,
+            message: None,
+        }
     }
 }
 
@@ -51,10 +57,25 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic whose primary label carries `label`.
-    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
         let label: String = label.into();
-        let primary = if label.is_empty() { Label::bare(span) } else { Label::new(span, label) };
-        Diagnostic { code, message: message.into(), primary, secondary: Vec::new(), help: None }
+        let primary = if label.is_empty() {
+            Label::bare(span)
+        } else {
+            Label::new(span, label)
+        };
+        Diagnostic {
+            code,
+            message: message.into(),
+            primary,
+            secondary: Vec::new(),
+            help: None,
+        }
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -94,7 +115,10 @@ pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
 
 /// A "did you mean" suggestion: the candidate closest to `name` by edit
 /// distance, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     // Names this long are no typos; skipping them also bounds the work.
     if name.len() > 64 {
         return None;
@@ -106,7 +130,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     candidates
         .into_iter()
         .map(|c| {
-            let d = if c.eq_ignore_ascii_case(name) { 0 } else { edit_distance(name, c) };
+            let d = if c.eq_ignore_ascii_case(name) {
+                0
+            } else {
+                edit_distance(name, c)
+            };
             (d, c)
         })
         .filter(|&(d, _)| d <= limit)

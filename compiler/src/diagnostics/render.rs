@@ -30,7 +30,10 @@ pub struct HumanStyle {
 
 impl Default for HumanStyle {
     fn default() -> Self {
-        HumanStyle { color: false, width: 100 }
+        HumanStyle {
+            color: false,
+            width: 100,
+        }
     }
 }
 
@@ -55,7 +58,10 @@ pub fn render_all(
     format: MessageFormat,
     style: HumanStyle,
 ) -> String {
-    diags.iter().map(|d| render(d, sources, format, style)).collect()
+    diags
+        .iter()
+        .map(|d| render(d, sources, format, style))
+        .collect()
 }
 
 // ---------------------------------------------------------------- human
@@ -86,7 +92,10 @@ impl SourceCode for NamedText<'_> {
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.name.clone(),
             inner.data(),
-            SourceSpan::new((inner_span.offset() + window_start).into(), inner_span.len()),
+            SourceSpan::new(
+                (inner_span.offset() + window_start).into(),
+                inner_span.len(),
+            ),
             inner.line() + first_line,
             inner.column(),
             inner.line_count() + first_line,
@@ -122,7 +131,9 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -130,7 +141,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -149,7 +162,9 @@ impl miette::Diagnostic for Report<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -184,11 +199,17 @@ fn build_report<'a>(diag: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
             let other = sources.get(label.span.file);
             related.push(Report {
                 code: None,
-                message: label.message.clone().unwrap_or_else(|| "see also".to_string()),
+                message: label
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "see also".to_string()),
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(NamedText { file: other }),
-                labels: vec![LabeledSpan::new_primary_with_span(None, source_span(other, label.span))],
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    source_span(other, label.span),
+                )],
                 related: Vec::new(),
             });
         }
@@ -208,8 +229,11 @@ fn build_report<'a>(diag: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
 }
 
 fn render_human(diag: &Diagnostic, sources: &SourceMap, style: HumanStyle) -> String {
-    let theme =
-        if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
@@ -266,7 +290,13 @@ impl<'a> Location<'a> {
         let file = sources.get(span.file);
         let (line, column) = file.line_col(span.start);
         let (end_line, end_column) = file.line_col(span.end);
-        Location { file: &file.name, line, column, end_line, end_column }
+        Location {
+            file: &file.name,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 
@@ -290,7 +320,11 @@ struct JsonDiagnostic<'a> {
 }
 
 fn json_label<'a>(sources: &'a SourceMap, label: &'a Label, primary: bool) -> JsonLabel<'a> {
-    JsonLabel { location: Location::of(sources, label.span), message: label.message.as_deref(), primary }
+    JsonLabel {
+        location: Location::of(sources, label.span),
+        message: label.message.as_deref(),
+        primary,
+    }
 }
 
 fn render_json(diag: &Diagnostic, sources: &SourceMap) -> String {
@@ -313,7 +347,9 @@ fn render_json(diag: &Diagnostic, sources: &SourceMap) -> String {
 
 /// Escapes data of a GitHub workflow command.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a GitHub workflow command.
@@ -355,9 +391,18 @@ mod tests {
 
     fn sample() -> (SourceMap, Diagnostic) {
         let mut sources = SourceMap::new();
-        let id = sources.add(SourceFile::new("a/b.prod", "skim x {\n  kind = @\n}\n", Origin::Manifest));
-        let d = Diagnostic::new(Code::E0109, "unexpected character `@`", Span::new(id, 18, 19), "here")
-            .with_help("remove it, 100%");
+        let id = sources.add(SourceFile::new(
+            "a/b.prod",
+            "skim x {\n  kind = @\n}\n",
+            Origin::Manifest,
+        ));
+        let d = Diagnostic::new(
+            Code::E0109,
+            "unexpected character `@`",
+            Span::new(id, 18, 19),
+            "here",
+        )
+        .with_help("remove it, 100%");
         (sources, d)
     }
 
@@ -369,8 +414,14 @@ mod tests {
         assert_eq!(v["code"], "E0109");
         assert_eq!(v["severity"], "error");
         assert_eq!(v["file"], "a/b.prod");
-        assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(2), Some(10)));
-        assert_eq!((v["end_line"].as_u64(), v["end_column"].as_u64()), (Some(2), Some(11)));
+        assert_eq!(
+            (v["line"].as_u64(), v["column"].as_u64()),
+            (Some(2), Some(10))
+        );
+        assert_eq!(
+            (v["end_line"].as_u64(), v["end_column"].as_u64()),
+            (Some(2), Some(11))
+        );
         assert_eq!(v["labels"][0]["message"], "here");
         assert!(out.ends_with('\n') && out.matches('\n').count() == 1);
     }
@@ -379,7 +430,10 @@ mod tests {
     fn github_escapes_newlines_and_percent() {
         let (sources, d) = sample();
         let out = render_github(&d, &sources);
-        assert!(out.starts_with("::error file=a/b.prod,line=2,col=10,"), "{out}");
+        assert!(
+            out.starts_with("::error file=a/b.prod,line=2,col=10,"),
+            "{out}"
+        );
         assert!(out.contains("title=E0109::"));
         assert!(out.contains("%0Ahelp: remove it, 100%25"));
     }

@@ -35,7 +35,10 @@ pub fn find_target(name: &str) -> Option<&'static Target> {
 /// project without errors.
 pub fn build(checked: &Checked, names: &[&str]) -> Outputs {
     let mut outputs = Outputs::new();
-    for target in TARGETS.iter().filter(|t| names.is_empty() || names.contains(&t.name)) {
+    for target in TARGETS
+        .iter()
+        .filter(|t| names.is_empty() || names.contains(&t.name))
+    {
         (target.emit)(checked, &mut outputs);
     }
     outputs

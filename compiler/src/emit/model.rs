@@ -16,7 +16,8 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
         .filter(|f| !f.is_std)
         .map(|f| {
             let source = project.sources.get(f.file);
-            let mut items = serde_json::to_value(&f.unit.items).expect("the syntax tree serialises");
+            let mut items =
+                serde_json::to_value(&f.unit.items).expect("the syntax tree serialises");
             replace_spans(&mut items, &|file, start| {
                 let src = project.sources.get(source::FileId(file));
                 let (line, column) = src.line_col(start);
@@ -25,7 +26,11 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
             json!({ "path": source.name, "items": items })
         })
         .collect();
-    let name = project.config.as_ref().map(|c| c.project.name.get_ref().clone()).unwrap_or_default();
+    let name = project
+        .config
+        .as_ref()
+        .map(|c| c.project.name.get_ref().clone())
+        .unwrap_or_default();
     let model = json!({ "schema": "prodc.ast/v1", "project": name, "files": files });
     let mut text = serde_json::to_string_pretty(&model).expect("json values serialise");
     text.push('\n');

@@ -65,19 +65,27 @@ fn default_source() -> Spanned<String> {
 
 impl Default for BuildSection {
     fn default() -> Self {
-        BuildSection { out: unplaced("out"), targets: SPEC_TARGETS.iter().map(|t| unplaced(t)).collect() }
+        BuildSection {
+            out: unplaced("out"),
+            targets: SPEC_TARGETS.iter().map(|t| unplaced(t)).collect(),
+        }
     }
 }
 
 impl Default for BatchSection {
     fn default() -> Self {
-        BatchSection { schedulers: vec![unplaced("slurm")], steering: unplaced("steering/{name}.py") }
+        BatchSection {
+            schedulers: vec![unplaced("slurm")],
+            steering: unplaced("steering/{name}.py"),
+        }
     }
 }
 
 impl Default for TemplatesSection {
     fn default() -> Self {
-        TemplatesSection { dir: unplaced("templates") }
+        TemplatesSection {
+            dir: unplaced("templates"),
+        }
     }
 }
 
@@ -87,11 +95,18 @@ pub fn parse_config(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>>
         let range = err.span().unwrap_or(0..0);
         let message = err.message().trim().replace('\n', "; ");
         let message = message.trim_end_matches('.').to_string();
+        let label = if message.contains("unknown field") {
+            "unknown key"
+        } else if message.contains("missing field") {
+            "a required key is missing in this table"
+        } else {
+            "invalid TOML"
+        };
         let mut diag = Diagnostic::new(
             Code::E0107,
             format!("invalid `Prod.toml`: {}", lower_first(&message)),
             Span::new(file, range.start, range.end),
-            "here",
+            label,
         );
         if message.contains("missing field `project`") || message.contains("missing field `name`") {
             diag = diag.with_help("every project needs `[project]` with `name = \"…\"`");

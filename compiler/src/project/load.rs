@@ -7,8 +7,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
 use crate::syntax::ast::{Entry, ItemBody, SourceUnit};
 use crate::syntax::import::{parse_import, ImportedIov};
-use crate::syntax::token::Comment;
 use crate::syntax::parse;
+use crate::syntax::token::Comment;
 use std::collections::BTreeMap;
 
 /// Items of the standard library are named `std.NAME`.
@@ -58,7 +58,9 @@ pub enum ProjectError {
 impl std::fmt::Display for ProjectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProjectError::NoConfig => f.write_str("no `Prod.toml` found; a project directory has a `Prod.toml` at its root"),
+            ProjectError::NoConfig => f.write_str(
+                "no `Prod.toml` found; a project directory has a `Prod.toml` at its root",
+            ),
             ProjectError::Unreadable(msg) => write!(f, "cannot read `Prod.toml`: {msg}"),
         }
     }
@@ -69,9 +71,18 @@ impl std::fmt::Display for ProjectError {
 fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
     if bytes.len() > MAX_FILE_BYTES {
         let text = String::new();
-        return (text, Some((0, format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20))));
+        return (
+            text,
+            Some((
+                0,
+                format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            )),
+        );
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
     match String::from_utf8(body) {
         Ok(text) => match text.find('\0') {
             Some(at) => (text, Some((at, "file contains a NUL byte".to_string()))),
@@ -104,7 +115,10 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
     let config = match bad_text {
         Some((at, what)) => {
             let diag = text_error(config_file, at, what);
-            diagnostics.push(Diagnostic { code: Code::E0107, ..diag });
+            diagnostics.push(Diagnostic {
+                code: Code::E0107,
+                ..diag
+            });
             None
         }
         None => match parse_config(config_file, &sources.get(config_file).text) {
@@ -116,10 +130,18 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
         },
     };
 
-    let mut project =
-        Project { config: None, sources, files: Vec::new(), imports: BTreeMap::new(), diagnostics };
+    let mut project = Project {
+        config: None,
+        sources,
+        files: Vec::new(),
+        imports: BTreeMap::new(),
+        diagnostics,
+    };
     for (name, text) in STDLIB {
-        let file = project.sources.add(SourceFile::new(format!("<std>/{name}"), *text, Origin::Std));
+        let file =
+            project
+                .sources
+                .add(SourceFile::new(format!("<std>/{name}"), *text, Origin::Std));
         project.parse_file(file, true);
     }
     if let Some(config) = &config {
@@ -133,12 +155,19 @@ impl Project {
     fn parse_file(&mut self, file: FileId, is_std: bool) {
         let parsed = parse(file, &self.sources.get(file).text);
         self.diagnostics.extend(parsed.diagnostics);
-        self.files.push(LoadedFile { file, is_std, unit: parsed.unit, comments: parsed.comments });
+        self.files.push(LoadedFile {
+            file,
+            is_std,
+            unit: parsed.unit,
+            comments: parsed.comments,
+        });
     }
 
     fn load_manifests(&mut self, vfs: &dyn Vfs, config: &Config, config_file: FileId) {
         let source = normalize("", config.project.source.get_ref()).unwrap_or_default();
-        let skip: Vec<String> = normalize("", config.build.out.get_ref()).into_iter().collect();
+        let skip: Vec<String> = normalize("", config.build.out.get_ref())
+            .into_iter()
+            .collect();
         let paths = match vfs.list_prod_files(&source, &skip) {
             Ok(paths) => paths,
             Err(err) => {
@@ -161,9 +190,14 @@ impl Project {
         for path in paths {
             let (text, bad) = match vfs.read(&path) {
                 Ok(bytes) => decode(bytes),
-                Err(err) => (String::new(), Some((0, format!("cannot read the file: {err}")))),
+                Err(err) => (
+                    String::new(),
+                    Some((0, format!("cannot read the file: {err}"))),
+                ),
             };
-            let file = self.sources.add(SourceFile::new(path, text, Origin::Manifest));
+            let file = self
+                .sources
+                .add(SourceFile::new(path, text, Origin::Manifest));
             match bad {
                 Some((at, what)) => self.diagnostics.push(text_error(file, at, what)),
                 None => self.parse_file(file, false),
@@ -178,7 +212,9 @@ impl Project {
         let mut requests = Vec::new();
         for loaded in self.files.iter().filter(|f| !f.is_std) {
             for item in &loaded.unit.items {
-                let ItemBody::Block(block) = &item.body else { continue };
+                let ItemBody::Block(block) = &item.body else {
+                    continue;
+                };
                 for entry in &block.entries {
                     if let Entry::Import(import) = entry {
                         let dir = parent_dir(&self.sources.get(loaded.file).name).to_string();
@@ -190,7 +226,11 @@ impl Project {
         let mut loaded_files: BTreeMap<String, FileId> = BTreeMap::new();
         for (dir, lit) in requests {
             let Some(path) = normalize(&dir, &lit.value) else {
-                self.diagnostics.push(import_error(lit.span, &lit.value, &ReadError::OutsideProject));
+                self.diagnostics.push(import_error(
+                    lit.span,
+                    &lit.value,
+                    &ReadError::OutsideProject,
+                ));
                 continue;
             };
             let file = match loaded_files.get(&path) {
@@ -199,14 +239,20 @@ impl Project {
                     let (text, bad) = match vfs.read(&path) {
                         Ok(bytes) => decode(bytes),
                         Err(err) => {
-                            self.diagnostics.push(import_error(lit.span, &lit.value, &err));
+                            self.diagnostics
+                                .push(import_error(lit.span, &lit.value, &err));
                             continue;
                         }
                     };
-                    let file = self.sources.add(SourceFile::new(path.clone(), text, Origin::Import));
+                    let file =
+                        self.sources
+                            .add(SourceFile::new(path.clone(), text, Origin::Import));
                     if let Some((at, what)) = bad {
                         let diag = text_error(file, at, what);
-                        self.diagnostics.push(Diagnostic { code: Code::E0104, ..diag });
+                        self.diagnostics.push(Diagnostic {
+                            code: Code::E0104,
+                            ..diag
+                        });
                         continue;
                     }
                     loaded_files.insert(path, file);

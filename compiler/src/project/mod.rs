@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn normalize_stays_inside_the_project() {
-        assert_eq!(normalize("proc9", "../dumps/a.txt").as_deref(), Some("dumps/a.txt"));
+        assert_eq!(
+            normalize("proc9", "../dumps/a.txt").as_deref(),
+            Some("dumps/a.txt")
+        );
         assert_eq!(normalize("", "./a/./b").as_deref(), Some("a/b"));
         assert_eq!(normalize("a", "../../x"), None);
         assert_eq!(normalize("", "/etc/passwd"), None);

@@ -250,7 +250,10 @@ pub enum ValueKind {
     /// A number with a fractional part, kept as written (without `_`).
     Float(String),
     /// A number with a unit, e.g. `50M` (number `50`, unit `M`).
-    Quantity { number: String, unit: String },
+    Quantity {
+        number: String,
+        unit: String,
+    },
     Bool(bool),
     /// An identifier or a qualified path such as `std.hlt_hadron`.
     Path(Vec<Ident>),

@@ -24,7 +24,11 @@ pub fn parse_import(file: FileId, text: &str) -> (Vec<ImportedIov>, Vec<Diagnost
     for raw in text.split_inclusive('\n') {
         let line_start = offset;
         offset += raw.len();
-        let content = raw.split('#').next().unwrap_or("").trim_end_matches(['\n', '\r']);
+        let content = raw
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r']);
         if content.trim().is_empty() {
             continue;
         }
@@ -66,13 +70,19 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
     if words.len() != 3 {
         return Err(bad(
             whole,
-            format!("expected 3 fields in a payload entry, found {}", words.len()),
+            format!(
+                "expected 3 fields in a payload entry, found {}",
+                words.len()
+            ),
             "malformed entry",
         ));
     }
     let (name_at, name_word) = words[0];
     let name = name_word.strip_prefix("dbstore/").unwrap_or("");
-    let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_name {
         return Err(bad(
@@ -81,12 +91,18 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
             "expected `dbstore/NAME`",
         ));
     }
-    let payload = Ident { name: name.to_string(), span: span(name_at + 8, name.len()) };
+    let payload = Ident {
+        name: name.to_string(),
+        span: span(name_at + 8, name.len()),
+    };
 
     let (rev_at, rev_word) = words[1];
     let rev_span = span(rev_at, rev_word.len());
     let rev = match rev_word.parse::<u64>() {
-        Ok(value) => Revision::Number { value, span: rev_span },
+        Ok(value) => Revision::Number {
+            value,
+            span: rev_span,
+        },
         Err(_) if rev_word.chars().all(|c| c.is_ascii_digit()) => {
             return Err(Diagnostic::new(
                 Code::E0103,
@@ -95,7 +111,10 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
                 "too large",
             ))
         }
-        Err(_) => Revision::Text(StringLit { value: rev_word.to_string(), span: rev_span }),
+        Err(_) => Revision::Text(StringLit {
+            value: rev_word.to_string(),
+            span: rev_span,
+        }),
     };
 
     let (iov_at, iov_word) = words[2];
@@ -129,14 +148,22 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
         ));
     }
     let (Some(e1), Some(r1)) = (bounds[0].0, bounds[1].0) else {
-        let at = if bounds[0].0.is_none() { bounds[0].1 } else { bounds[1].1 };
+        let at = if bounds[0].0.is_none() {
+            bounds[0].1
+        } else {
+            bounds[1].1
+        };
         return Err(bad(
             at,
             "`-1` is allowed in the final bounds only".to_string(),
             "a first bound must be a number",
         ));
     };
-    let start = RunPoint { exp: e1, run: Run::Number(r1), span: bounds[0].1.to(bounds[1].1) };
+    let start = RunPoint {
+        exp: e1,
+        run: Run::Number(r1),
+        span: bounds[0].1.to(bounds[1].1),
+    };
     let end_span = bounds[2].1.to(bounds[3].1);
     let kind = match (bounds[2].0, bounds[3].0) {
         (None, None) => IovKind::Open { start },
@@ -149,10 +176,21 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
         }
         (Some(e2), r2) => IovKind::Closed {
             start,
-            end: RunPoint { exp: e2, run: r2.map_or(Run::Last, Run::Number), span: end_span },
+            end: RunPoint {
+                exp: e2,
+                run: r2.map_or(Run::Last, Run::Number),
+                span: end_span,
+            },
         },
     };
-    let line = IovLine { iov: Iov { kind, span: iov_span }, rev, span: whole };
+    let line = IovLine {
+        iov: Iov {
+            kind,
+            span: iov_span,
+        },
+        rev,
+        span: whole,
+    };
     Ok(ImportedIov { payload, line })
 }
 
@@ -166,7 +204,17 @@ mod tests {
         let (entries, diags) = parse_import(FileId(0), text);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(entries.len(), 3);
-        assert!(matches!(entries[0].line.iov.kind, IovKind::Closed { end: RunPoint { exp: 7, run: Run::Last, .. }, .. }));
+        assert!(matches!(
+            entries[0].line.iov.kind,
+            IovKind::Closed {
+                end: RunPoint {
+                    exp: 7,
+                    run: Run::Last,
+                    ..
+                },
+                ..
+            }
+        ));
         assert!(matches!(entries[1].line.iov.kind, IovKind::Open { .. }));
         assert!(matches!(entries[2].line.rev, Revision::Text(_)));
         assert_eq!(&text[entries[0].payload.span.range()], "A");

@@ -57,8 +57,11 @@ fn identifier(input: &str) -> IResult<&str, &str> {
 
 /// `[0-9][0-9_]*`
 fn digits(input: &str) -> IResult<&str, &str> {
-    recognize(pair(satisfy(|c| c.is_ascii_digit()), take_while(|c: char| c.is_ascii_digit() || c == '_')))
-        .parse(input)
+    recognize(pair(
+        satisfy(|c| c.is_ascii_digit()),
+        take_while(|c: char| c.is_ascii_digit() || c == '_'),
+    ))
+    .parse(input)
 }
 
 /// A number: digits with an optional fraction (a `.` followed by a digit, so
@@ -70,7 +73,10 @@ fn number(input: &str) -> IResult<&str, &str> {
 /// A unit glued to a number: letters, or `/` and letters.
 fn unit(input: &str) -> IResult<&str, &str> {
     alt((
-        recognize(pair(char('/'), take_while1(|c: char| c.is_ascii_alphabetic()))),
+        recognize(pair(
+            char('/'),
+            take_while1(|c: char| c.is_ascii_alphabetic()),
+        )),
         take_while1(|c: char| c.is_ascii_alphabetic()),
     ))
     .parse(input)
@@ -103,7 +109,13 @@ struct Lexer<'a> {
 
 /// Splits `src` into tokens; the last token is always [`TokenKind::Eof`].
 pub fn lex(file: FileId, src: &str) -> Lexed {
-    let mut lexer = Lexer { file, src, pos: 0, line_start: true, out: Lexed::default() };
+    let mut lexer = Lexer {
+        file,
+        src,
+        pos: 0,
+        line_start: true,
+        out: Lexed::default(),
+    };
     lexer.run();
     lexer.out
 }
@@ -119,7 +131,11 @@ impl<'a> Lexer<'a> {
 
     fn push(&mut self, kind: TokenKind, start: usize) {
         let span = self.span(start, self.pos);
-        self.out.tokens.push(Token { kind, span, line_start: self.line_start });
+        self.out.tokens.push(Token {
+            kind,
+            span,
+            line_start: self.line_start,
+        });
         self.line_start = false;
     }
 
@@ -149,23 +165,35 @@ impl<'a> Lexer<'a> {
                 self.push(kind, start);
             } else {
                 self.pos += c.len_utf8();
-                let shown = if c.is_control() { format!("{:?}", c) } else { format!("`{c}`") };
-                self.error(Diagnostic::new(
-                    Code::E0109,
-                    format!("unexpected character {shown}"),
-                    self.span(start, self.pos),
-                    "this character starts no token",
-                )
-                .with_help("remove it, or put the text in a string: \"…\""));
+                let shown = if c.is_control() {
+                    format!("{:?}", c)
+                } else {
+                    format!("`{c}`")
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0109,
+                        format!("unexpected character {shown}"),
+                        self.span(start, self.pos),
+                        "this character starts no token",
+                    )
+                    .with_help("remove it, or put the text in a string: \"…\""),
+                );
                 // Everything glued to the bad character goes with it, so that
                 // `$hlt` or `@@@` is one bad token and one error.
-                let glued = self.rest().find(|c: char| c.is_whitespace() || "{}[],=\"#".contains(c));
+                let glued = self
+                    .rest()
+                    .find(|c: char| c.is_whitespace() || "{}[],=\"#".contains(c));
                 self.pos += glued.unwrap_or(self.rest().len());
                 self.push(TokenKind::Error, start);
             }
         }
         let end = self.src.len();
-        self.out.tokens.push(Token { kind: TokenKind::Eof, span: self.span(end, end), line_start: true });
+        self.out.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: self.span(end, end),
+            line_start: true,
+        });
     }
 
     fn comment(&mut self, start: usize) {
@@ -177,7 +205,10 @@ impl<'a> Lexer<'a> {
             self.push(TokenKind::DocComment(doc.to_string()), start);
         } else {
             let span = self.span(start, self.pos);
-            self.out.comments.push(Comment { text: text.trim_end().to_string(), span });
+            self.out.comments.push(Comment {
+                text: text.trim_end().to_string(),
+                span,
+            });
         }
     }
 
@@ -212,7 +243,9 @@ impl<'a> Lexer<'a> {
                                     self.span(esc_start, end),
                                     "unknown escape",
                                 )
-                                .with_help(r#"the escapes are \" \\ \n \t; write `\\` for a backslash"#),
+                                .with_help(
+                                    r#"the escapes are \" \\ \n \t; write `\\` for a backslash"#,
+                                ),
                             );
                             value.push(other);
                         }
@@ -284,7 +317,10 @@ impl<'a> Lexer<'a> {
                         self.error(diag);
                     }
                 }
-                TokenKind::Quantity { number: clean.clone(), unit: unit_text.to_string() }
+                TokenKind::Quantity {
+                    number: clean.clone(),
+                    unit: unit_text.to_string(),
+                }
             }
             Err(_) if clean.contains('.') => TokenKind::Float(clean.clone()),
             Err(_) => TokenKind::Int(int_value.unwrap_or(0)),
@@ -293,7 +329,10 @@ impl<'a> Lexer<'a> {
             self.error(
                 Diagnostic::new(
                     Code::E0103,
-                    format!("number `{}` does not fit in 64 bits", &self.src[start..self.pos]),
+                    format!(
+                        "number `{}` does not fit in 64 bits",
+                        &self.src[start..self.pos]
+                    ),
                     self.span(start, self.pos),
                     "too large",
                 )
@@ -319,34 +358,70 @@ mod tests {
         use TokenKind::*;
         assert_eq!(
             kinds("3:529 ..= 7:* 8:0.."),
-            vec![Int(3), Colon, Int(529), DotDotEq, Int(7), Colon, Star, Int(8), Colon, Int(0), DotDot, Eof]
+            vec![
+                Int(3),
+                Colon,
+                Int(529),
+                DotDotEq,
+                Int(7),
+                Colon,
+                Star,
+                Int(8),
+                Colon,
+                Int(0),
+                DotDot,
+                Eof
+            ]
         );
     }
 
     #[test]
     fn quantities_keep_their_units() {
-        let q = |n: &str, u: &str| TokenKind::Quantity { number: n.into(), unit: u.into() };
+        let q = |n: &str, u: &str| TokenKind::Quantity {
+            number: n.into(),
+            unit: u.into(),
+        };
         assert_eq!(
             kinds("50M 11kB 509.9/pb 1.5k 5d 50_000_000"),
-            vec![q("50", "M"), q("11", "kB"), q("509.9", "/pb"), q("1.5", "k"), q("5", "d"), TokenKind::Int(50_000_000), TokenKind::Eof]
+            vec![
+                q("50", "M"),
+                q("11", "kB"),
+                q("509.9", "/pb"),
+                q("1.5", "k"),
+                q("5", "d"),
+                TokenKind::Int(50_000_000),
+                TokenKind::Eof
+            ]
         );
     }
 
     #[test]
     fn strings_decode_escapes() {
-        assert_eq!(kinds(r#""a\"b\\c\nd\te""#)[0], TokenKind::Str("a\"b\\c\nd\te".into()));
+        assert_eq!(
+            kinds(r#""a\"b\\c\nd\te""#)[0],
+            TokenKind::Str("a\"b\\c\nd\te".into())
+        );
     }
 
     #[test]
     fn doc_comments_are_tokens_and_comments_are_trivia() {
         let lexed = lex(FileId(0), "# plain\n## doc text\nx");
-        assert_eq!(lexed.tokens[0].kind, TokenKind::DocComment("doc text".into()));
+        assert_eq!(
+            lexed.tokens[0].kind,
+            TokenKind::DocComment("doc text".into())
+        );
         assert_eq!(lexed.comments.len(), 1);
     }
 
     #[test]
     fn errors_are_coded_and_lexing_goes_on() {
-        let codes = |src: &str| lex(FileId(0), src).diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
+        let codes = |src: &str| {
+            lex(FileId(0), src)
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(codes("a @ b"), vec![Code::E0109]);
         assert_eq!(codes("\"open\nx = 1"), vec![Code::E0102]);
         assert_eq!(codes(r#""\q""#), vec![Code::E0108]);

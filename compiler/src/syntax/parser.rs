@@ -28,9 +28,18 @@ pub struct Parsed {
 /// Parses one `.prod` file.
 pub fn parse(file: FileId, src: &str) -> Parsed {
     let lexed = lex(file, src);
-    let mut parser = Parser { tokens: lexed.tokens, pos: 0, depth: 0, diags: lexed.diagnostics };
+    let mut parser = Parser {
+        tokens: lexed.tokens,
+        pos: 0,
+        depth: 0,
+        diags: lexed.diagnostics,
+    };
     let items = parser.items();
-    Parsed { unit: SourceUnit { items }, comments: lexed.comments, diagnostics: parser.diags }
+    Parsed {
+        unit: SourceUnit { items },
+        comments: lexed.comments,
+        diagnostics: parser.diags,
+    }
 }
 
 /// An error that has been reported; the caller recovers.
@@ -164,11 +173,19 @@ impl Parser {
     fn is_item_start_at(&self, mut i: usize) -> bool {
         // Only the first doc comment of a run looks ahead through the run,
         // which keeps recovery linear in a file of many doc comments.
-        let is_doc = |j: usize| matches!(self.tokens.get(j).map(|t| &t.kind), Some(TokenKind::DocComment(_)));
+        let is_doc = |j: usize| {
+            matches!(
+                self.tokens.get(j).map(|t| &t.kind),
+                Some(TokenKind::DocComment(_))
+            )
+        };
         if is_doc(i) && i > 0 && is_doc(i - 1) {
             return false;
         }
-        while matches!(self.tokens.get(i).map(|t| &t.kind), Some(TokenKind::DocComment(_))) {
+        while matches!(
+            self.tokens.get(i).map(|t| &t.kind),
+            Some(TokenKind::DocComment(_))
+        ) {
             i += 1;
         }
         let kind = |j: usize| self.tokens.get(j).map(|t| &t.kind);
@@ -204,11 +221,9 @@ impl Parser {
             let tok = self.peek();
             match tok.kind {
                 TokenKind::Eof => return,
-                TokenKind::RBrace | TokenKind::RBracket if depth == 0 => {
-                    if tok.kind == TokenKind::RBrace {
-                        return;
-                    }
-                }
+                TokenKind::RBrace if depth == 0 => return,
+                // A stray `]` at this depth closes nothing: skip it.
+                TokenKind::RBracket if depth == 0 => {}
                 TokenKind::RBrace | TokenKind::RBracket => depth -= 1,
                 TokenKind::LBrace | TokenKind::LBracket => depth += 1,
                 _ if depth == 0 && tok.line_start => return,
@@ -308,13 +323,17 @@ impl Parser {
         let start = self.bump().span;
         let name = if kind == ItemKind::Release {
             match self.peek().kind.clone() {
-                TokenKind::Str(value) => Ident { name: value, span: self.bump().span },
-                _ => {
-                    return Err(self.expected(
-                        "a release string",
-                        Some("releases are named by their string: release \"release-03-02-02\" { … }".into()),
-                    ))
-                }
+                TokenKind::Str(value) => Ident {
+                    name: value,
+                    span: self.bump().span,
+                },
+                _ => return Err(self.expected(
+                    "a release string",
+                    Some(
+                        "releases are named by their string: release \"release-03-02-02\" { … }"
+                            .into(),
+                    ),
+                )),
             }
         } else {
             self.expect_ident(&format!("the name of the {}", kind.keyword()))?
@@ -324,7 +343,13 @@ impl Parser {
         } else {
             ItemBody::Block(self.block(Context::Item(kind))?)
         };
-        Ok(Item { kind, name, docs, body, span: start.to(self.prev_span()) })
+        Ok(Item {
+            kind,
+            name,
+            docs,
+            body,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn open_brace(&mut self) -> PResult<Token> {
@@ -343,11 +368,20 @@ impl Parser {
             return Ok(tok.span);
         }
         let at = self.peek().span;
-        let what = if self.at(&TokenKind::Eof) { "the end of the file" } else { "the next item" };
+        let what = if self.at(&TokenKind::Eof) {
+            "the end of the file"
+        } else {
+            "the next item"
+        };
         self.report(
-            Diagnostic::new(Code::E0113, "unclosed `{`", open, "this `{` is never closed")
-                .with_label(at, format!("{what} starts here"))
-                .with_help("add the missing `}`"),
+            Diagnostic::new(
+                Code::E0113,
+                "unclosed `{`",
+                open,
+                "this `{` is never closed",
+            )
+            .with_label(at, format!("{what} starts here"))
+            .with_help("add the missing `}`"),
         );
         Ok(self.prev_span())
     }
@@ -367,7 +401,10 @@ impl Parser {
             }
             if self.eat(&TokenKind::Comma).is_none() && !self.at(&TokenKind::RBrace) {
                 let start = self.pos;
-                self.expected("`,` or `}`", Some("enum entries are separated by commas".into()));
+                self.expected(
+                    "`,` or `}`",
+                    Some("enum entries are separated by commas".into()),
+                );
                 self.recover_in_block(start);
             }
         }
@@ -379,13 +416,20 @@ impl Parser {
         let name = self.expect_ident("an enum entry name")?;
         let text = if self.eat(&TokenKind::Eq).is_some() {
             match self.peek().kind.clone() {
-                TokenKind::Str(value) => Some(StringLit { value, span: self.bump().span }),
+                TokenKind::Str(value) => Some(StringLit {
+                    value,
+                    span: self.bump().span,
+                }),
                 _ => return Err(self.expected("the entry's string form", None)),
             }
         } else {
             None
         };
-        Ok(EnumEntry { span: name.span.to(self.prev_span()), name, text })
+        Ok(EnumEntry {
+            span: name.span.to(self.prev_span()),
+            name,
+            text,
+        })
     }
 
     // ------------------------------------------------------------ blocks
@@ -408,7 +452,10 @@ impl Parser {
         }
         self.leave();
         let close = self.close_brace(open)?;
-        Ok(Block { entries, span: open.to(close) })
+        Ok(Block {
+            entries,
+            span: open.to(close),
+        })
     }
 
     /// One entry; `Ok(None)` for an entry that was parsed but is not allowed
@@ -420,7 +467,11 @@ impl Parser {
             (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "always" => self.iov_entry(ctx),
             (TokenKind::Ident(_), TokenKind::LBrace) => Ok(Some(Entry::Map(self.map_block()?))),
             (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "sample" || w == "payload" => {
-                let kind = if w == "sample" { NestedKind::Sample } else { NestedKind::Payload };
+                let kind = if w == "sample" {
+                    NestedKind::Sample
+                } else {
+                    NestedKind::Payload
+                };
                 self.nested(ctx, kind, docs)
             }
             (TokenKind::Ident(w), TokenKind::Int(_)) if w == "production" => {
@@ -454,11 +505,24 @@ impl Parser {
         );
     }
 
-    fn nested(&mut self, ctx: Context, kind: NestedKind, docs: Vec<String>) -> PResult<Option<Entry>> {
+    fn nested(
+        &mut self,
+        ctx: Context,
+        kind: NestedKind,
+        docs: Vec<String>,
+    ) -> PResult<Option<Entry>> {
         let start = self.bump().span;
         let label = match self.bump() {
-            Token { kind: TokenKind::Ident(name), span, .. } => Label::Name(Ident { name, span }),
-            Token { kind: TokenKind::Int(value), span, .. } => Label::Id { value, span },
+            Token {
+                kind: TokenKind::Ident(name),
+                span,
+                ..
+            } => Label::Name(Ident { name, span }),
+            Token {
+                kind: TokenKind::Int(value),
+                span,
+                ..
+            } => Label::Id { value, span },
             _ => unreachable!("entry() checked the token after the keyword"),
         };
         let body = self.block(Context::Nested(kind))?;
@@ -466,20 +530,36 @@ impl Parser {
         if !ctx.allows(kind) {
             let help = match kind {
                 NestedKind::Sample => "samples belong in a campaign",
-                NestedKind::Production => "productions belong in a sample; a processing's id is `production = N`",
+                NestedKind::Production => {
+                    "productions belong in a sample; a processing's id is `production = N`"
+                }
                 NestedKind::Payload => "payloads belong in a globaltag",
             };
-            self.not_allowed(start.to(label.span()), &format!("a `{}` block", kind.keyword()), ctx, help);
+            self.not_allowed(
+                start.to(label.span()),
+                &format!("a `{}` block", kind.keyword()),
+                ctx,
+                help,
+            );
             return Ok(None);
         }
-        Ok(Some(Entry::Nested(Nested { kind, label, docs, body, span })))
+        Ok(Some(Entry::Nested(Nested {
+            kind,
+            label,
+            docs,
+            body,
+            span,
+        })))
     }
 
     fn import(&mut self, ctx: Context) -> PResult<Option<Entry>> {
         let start = self.bump().span;
         self.bump();
         let path = match self.peek().kind.clone() {
-            TokenKind::Str(value) => StringLit { value, span: self.bump().span },
+            TokenKind::Str(value) => StringLit {
+                value,
+                span: self.bump().span,
+            },
             _ => {
                 return Err(self.expected(
                     "the file name as a string",
@@ -489,7 +569,12 @@ impl Parser {
         };
         let span = start.to(path.span);
         if ctx != Context::Item(ItemKind::GlobalTag) {
-            self.not_allowed(span, "`payloads from`", ctx, "payload imports belong in a globaltag");
+            self.not_allowed(
+                span,
+                "`payloads from`",
+                ctx,
+                "payload imports belong in a globaltag",
+            );
             return Ok(None);
         }
         Ok(Some(Entry::Import(Import { path, span })))
@@ -505,13 +590,24 @@ impl Parser {
         }
         self.bump();
         let rev = match self.peek().kind.clone() {
-            TokenKind::Int(value) => Revision::Number { value, span: self.bump().span },
-            TokenKind::Str(value) => Revision::Text(StringLit { value, span: self.bump().span }),
+            TokenKind::Int(value) => Revision::Number {
+                value,
+                span: self.bump().span,
+            },
+            TokenKind::Str(value) => Revision::Text(StringLit {
+                value,
+                span: self.bump().span,
+            }),
             _ => return Err(self.expected("a revision (a number or a string)", None)),
         };
         let span = iov.span.to(self.prev_span());
         if ctx != Context::Nested(NestedKind::Payload) {
-            self.not_allowed(span, "an IoV line", ctx, "IoV lines belong in a `payload NAME { … }` block");
+            self.not_allowed(
+                span,
+                "an IoV line",
+                ctx,
+                "IoV lines belong in a `payload NAME { … }` block",
+            );
             return Ok(None);
         }
         Ok(Some(Entry::Iov(IovLine { iov, rev, span })))
@@ -521,7 +617,11 @@ impl Parser {
         let name = self.expect_ident("a field name")?;
         self.expect(TokenKind::Eq, "`=`")?;
         let value = self.value()?;
-        Ok(Field { span: name.span.to(value.span), name, value })
+        Ok(Field {
+            span: name.span.to(value.span),
+            name,
+            value,
+        })
     }
 
     fn map_block(&mut self) -> PResult<MapBlock> {
@@ -539,14 +639,21 @@ impl Parser {
             } else {
                 self.expected(
                     "`KEY = value`",
-                    Some(format!("`{} {{ … }}` holds entries such as `Y4S = …`", name.name)),
+                    Some(format!(
+                        "`{} {{ … }}` holds entries such as `Y4S = …`",
+                        name.name
+                    )),
                 );
                 self.recover_in_block(start);
             }
         }
         self.leave();
         let close = self.close_brace(open)?;
-        Ok(MapBlock { span: name.span.to(close), name, fields })
+        Ok(MapBlock {
+            span: name.span.to(close),
+            name,
+            fields,
+        })
     }
 
     // ------------------------------------------------------------ values
@@ -580,7 +687,10 @@ impl Parser {
             }
             TokenKind::Ident(word) if word == "always" => {
                 self.bump();
-                ValueKind::Iov(Iov { kind: IovKind::Always, span: tok.span })
+                ValueKind::Iov(Iov {
+                    kind: IovKind::Always,
+                    span: tok.span,
+                })
             }
             TokenKind::Ident(_) => ValueKind::Path(self.path()?),
             TokenKind::LBracket => return self.list(),
@@ -590,7 +700,10 @@ impl Parser {
             }
             _ => return Err(self.expected("a value", None)),
         };
-        Ok(Value { kind, span: tok.span.to(self.prev_span()) })
+        Ok(Value {
+            kind,
+            span: tok.span.to(self.prev_span()),
+        })
     }
 
     fn path(&mut self) -> PResult<Vec<Ident>> {
@@ -617,18 +730,29 @@ impl Parser {
             if self.eat(&TokenKind::Comma).is_none() && !self.at(&TokenKind::RBracket) {
                 break Err(if self.at(&TokenKind::Eof) || self.at_item_start() {
                     self.report(
-                        Diagnostic::new(Code::E0113, "unclosed `[`", open, "this `[` is never closed")
-                            .with_help("add the missing `]`"),
+                        Diagnostic::new(
+                            Code::E0113,
+                            "unclosed `[`",
+                            open,
+                            "this `[` is never closed",
+                        )
+                        .with_help("add the missing `]`"),
                     )
                 } else {
-                    self.expected("`,` or `]`", Some("list elements are separated by commas".into()))
+                    self.expected(
+                        "`,` or `]`",
+                        Some("list elements are separated by commas".into()),
+                    )
                 });
             }
         };
         self.leave();
         result?;
         let close = self.bump().span;
-        Ok(Value { kind: ValueKind::List(items), span: open.to(close) })
+        Ok(Value {
+            kind: ValueKind::List(items),
+            span: open.to(close),
+        })
     }
 
     fn run_point(&mut self) -> PResult<RunPoint> {
@@ -648,7 +772,11 @@ impl Parser {
             }
         };
         let end = self.bump().span;
-        Ok(RunPoint { exp, run, span: exp_tok.span.to(end) })
+        Ok(RunPoint {
+            exp,
+            run,
+            span: exp_tok.span.to(end),
+        })
     }
 
     fn run_point_value(&mut self) -> PResult<RunPoint> {
@@ -665,20 +793,32 @@ impl Parser {
     fn range_after(&mut self, start: RunPoint) -> PResult<Value> {
         let kind = if self.eat(&TokenKind::DotDotEq).is_some() {
             let end = self.run_point_value()?;
-            ValueKind::Iov(Iov { kind: IovKind::Closed { start, end }, span: start.span.to(end.span) })
+            ValueKind::Iov(Iov {
+                kind: IovKind::Closed { start, end },
+                span: start.span.to(end.span),
+            })
         } else if let Some(dots) = self.eat(&TokenKind::DotDot) {
-            ValueKind::Iov(Iov { kind: IovKind::Open { start }, span: start.span.to(dots.span) })
+            ValueKind::Iov(Iov {
+                kind: IovKind::Open { start },
+                span: start.span.to(dots.span),
+            })
         } else {
             ValueKind::RunPoint(start)
         };
-        Ok(Value { kind, span: start.span.to(self.prev_span()) })
+        Ok(Value {
+            kind,
+            span: start.span.to(self.prev_span()),
+        })
     }
 
     /// An IoV at the start of an IoV line.
     fn iov(&mut self) -> PResult<Iov> {
         if self.at_ident("always") {
             let span = self.bump().span;
-            return Ok(Iov { kind: IovKind::Always, span });
+            return Ok(Iov {
+                kind: IovKind::Always,
+                span,
+            });
         }
         let start = self.run_point()?;
         match self.range_after(start)?.kind {

@@ -13,7 +13,10 @@ pub enum TokenKind {
     Float(String),
     /// A number with a unit attached, e.g. `50M`, `11kB`, `509.9/pb`.
     /// `number` is the literal without underscores.
-    Quantity { number: String, unit: String },
+    Quantity {
+        number: String,
+        unit: String,
+    },
     /// A string literal with escapes decoded.
     Str(String),
     /// `## text`, with the `##` and one following space removed.
