@@ -247,7 +247,7 @@ fn output_does_not_depend_on_file_creation_order() {
         ),
         (
             "src/a/m.prod",
-            "## doc\nskim m { kind = physics code = 11130300 }\n",
+            "## doc\nskim m { kind = physics code = 11139900 }\n",
         ),
         (
             "src/b.prod",

@@ -2,14 +2,18 @@
 //!
 //! The pipeline, one module per phase, each a plain function from data to
 //! data: [`project`] loads `Prod.toml` and the files through a [`project::Vfs`],
-//! [`syntax`] parses them, [`emit`] renders the build outputs. Only [`cli`]
+//! [`syntax`] parses them, [`resolve`] builds the typed
+//! [`model`], [`check`] applies the rules, [`emit`] renders the build outputs. Only [`cli`]
 //! touches the disk and the terminal. Diagnostics ([`diagnostics`]) carry
 //! [`source::Span`]s and become miette reports only when rendered.
 
+pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod model;
 pub mod project;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
 
@@ -22,6 +26,7 @@ use source::SourceMap;
 #[derive(Debug)]
 pub struct Checked {
     pub project: Project,
+    pub model: model::Model,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,11 +40,11 @@ impl Checked {
 pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     let mut project = project::load_project(vfs)?;
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    let (model, resolve_diags) = resolve::resolve(&project);
+    diagnostics.extend(resolve_diags);
+    diagnostics.extend(check::check(&model));
     sort_diagnostics(&mut diagnostics, &project.sources);
-    Ok(Checked {
-        project,
-        diagnostics,
-    })
+    Ok(Checked { project, model, diagnostics })
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

@@ -70,6 +70,7 @@ codes! {
     E0305 => "both or neither of two alternative fields",
     E0306 => "field required by its use",
     E0307 => "count that is not whole",
+    E0308 => "field given more than once",
     E0401 => "overlapping intervals of validity",
     E0402 => "gap between intervals of validity",
     E0403 => "last interval of validity not open",

@@ -97,6 +97,9 @@ pub struct EnumEntry {
 pub struct Block {
     pub entries: Vec<Entry>,
     pub span: Span,
+    /// Whether an entry failed to parse: the block may lack fields that
+    /// were written, so "missing field" errors would only repeat the cause.
+    pub recovered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

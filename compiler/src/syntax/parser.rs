@@ -438,24 +438,24 @@ impl Parser {
         let open = self.open_brace()?.span;
         self.enter()?;
         let mut entries = Vec::new();
+        let mut recovered = false;
         loop {
             let docs = self.docs();
             if self.at(&TokenKind::RBrace) || self.at(&TokenKind::Eof) || self.at_item_start() {
                 break;
             }
             let start = self.pos;
+            let errors_before = self.diags.len();
             match self.entry(ctx, docs) {
                 Ok(Some(entry)) => entries.push(entry),
                 Ok(None) => {}
                 Err(Reported) => self.recover_in_block(start),
             }
+            recovered |= self.diags.len() > errors_before;
         }
         self.leave();
         let close = self.close_brace(open)?;
-        Ok(Block {
-            entries,
-            span: open.to(close),
-        })
+        Ok(Block { entries, span: open.to(close), recovered })
     }
 
     /// One entry; `Ok(None)` for an entry that was parsed but is not allowed
