@@ -298,8 +298,14 @@ fn build_writes_model_json_and_a_failed_build_keeps_the_previous_output() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let model = std::fs::read_to_string(dir.join("out/model.json")).expect("model.json written");
     let json: serde_json::Value = serde_json::from_str(&model).expect("valid json");
-    assert_eq!(json["files"][0]["path"], "src/a.prod");
-    assert_eq!(json["files"][0]["items"][0]["name"]["name"], "a");
+    assert_eq!(json["schema"], "prodc.model/v1");
+    let skims = json["model"]["skims"].as_array().expect("skims");
+    assert!(
+        skims
+            .iter()
+            .any(|s| s["name"]["text"] == "a" && s["is_std"] == false),
+        "{model}"
+    );
     let before = tree(&dir.join("out"));
 
     write_files(&dir, &[("src/a.prod", "skim a { kind hlt }\n")]);
@@ -408,4 +414,42 @@ fn invalid_utf8_nul_bytes_bom_and_crlf_are_handled() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert_eq!(text.matches("\"code\":\"E0111\"").count(), 2, "{text}");
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let dir = scratch("warnings");
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            (
+                "src/a.prod",
+                "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\n\
+                 campaign C { release = \"release-03-01-00\" globaltags = [g] experiment = 1003 beam = Y4S layout = std.mc_lpn tier = mdst event_size = 10kB\n\
+                 sample s { event_type = 1264340000 events = 1M size = 1TB production 1 { background = BGx0 } } }\n",
+            ),
+        ],
+    );
+    let out = prodc(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("W0804"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("checked `t`: 1 file, no errors, 1 warning"),
+        "{}",
+        stderr(&out)
+    );
+    let out = prodc(&["check", "--deny-warnings"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("(warnings are denied)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = prodc(&["build", "--deny-warnings"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !dir.join("out").exists(),
+        "nothing is written when warnings are denied"
+    );
 }

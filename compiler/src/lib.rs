@@ -44,7 +44,11 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     diagnostics.extend(resolve_diags);
     diagnostics.extend(check::check(&model));
     sort_diagnostics(&mut diagnostics, &project.sources);
-    Ok(Checked { project, model, diagnostics })
+    Ok(Checked {
+        project,
+        model,
+        diagnostics,
+    })
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

@@ -28,13 +28,24 @@ fn unique_production_ids(model: &Model, diags: &mut Vec<Diagnostic>) {
     for campaign in &model.campaigns {
         for sample in &campaign.samples {
             for p in &sample.productions {
-                uses.push((p.id.value, p.id.span, format!("sample `{}` of campaign `{}`", sample.name.text, campaign.name.text)));
+                uses.push((
+                    p.id.value,
+                    p.id.span,
+                    format!(
+                        "sample `{}` of campaign `{}`",
+                        sample.name.text, campaign.name.text
+                    ),
+                ));
             }
         }
     }
     for processing in &model.processings {
         if let Some(id) = &processing.production {
-            uses.push((id.value, id.span, format!("processing `{}`", processing.name.text)));
+            uses.push((
+                id.value,
+                id.span,
+                format!("processing `{}`", processing.name.text),
+            ));
         }
     }
     for (id, span, owner) in uses {
@@ -52,7 +63,8 @@ fn unique_production_ids(model: &Model, diags: &mut Vec<Diagnostic>) {
 }
 
 fn fractions(sample: &Sample, diags: &mut Vec<Diagnostic>) {
-    if sample.productions.len() < 2 && sample.productions.iter().all(|p| p.fraction_text.is_none()) {
+    if sample.productions.len() < 2 && sample.productions.iter().all(|p| p.fraction_text.is_none())
+    {
         return;
     }
     if sample.productions.iter().any(|p| p.fraction.value.is_nan()) {
@@ -64,14 +76,20 @@ fn fractions(sample: &Sample, diags: &mut Vec<Diagnostic>) {
     }
     let mut diag = Diagnostic::new(
         Code::E0802,
-        format!("the fractions of sample `{}` sum to {}, not 1", sample.name.text, trim_float(sum)),
+        format!(
+            "the fractions of sample `{}` sum to {}, not 1",
+            sample.name.text,
+            trim_float(sum)
+        ),
         sample.name.span,
         format!("fractions sum to {}", trim_float(sum)),
     );
     for p in &sample.productions {
         diag = diag.with_label(p.fraction.span, format!("production {}", p.id.value));
     }
-    diags.push(diag.with_help("the productions of a sample share its events: make their fractions add up to 1"));
+    diags.push(diag.with_help(
+        "the productions of a sample share its events: make their fractions add up to 1",
+    ));
 }
 
 fn trim_float(value: f64) -> String {
@@ -82,7 +100,9 @@ fn trim_float(value: f64) -> String {
 fn event_split(sample: &Sample, diags: &mut Vec<Diagnostic>) {
     let Some(events) = &sample.events else { return };
     for p in &sample.productions {
-        let Some(decimal) = p.fraction_text.as_deref().and_then(Decimal::parse) else { continue };
+        let Some(decimal) = p.fraction_text.as_deref().and_then(Decimal::parse) else {
+            continue;
+        };
         let product = u128::from(events.value) * decimal.mantissa;
         let divisor = 10u128.pow(decimal.scale);
         if product % divisor == 0 {
@@ -99,7 +119,12 @@ fn event_split(sample: &Sample, diags: &mut Vec<Diagnostic>) {
                     trim_float(exact)
                 ),
                 p.fraction.span,
-                format!("{} × {} = {}", events.value, p.fraction_text.as_deref().unwrap_or(""), trim_float(exact)),
+                format!(
+                    "{} × {} = {}",
+                    events.value,
+                    p.fraction_text.as_deref().unwrap_or(""),
+                    trim_float(exact)
+                ),
             )
             .with_label(events.span, "the sample's events")
             .with_help("choose events and fractions whose products are whole numbers of events"),
@@ -108,7 +133,11 @@ fn event_split(sample: &Sample, diags: &mut Vec<Diagnostic>) {
 }
 
 fn declared_size(campaign: &Campaign, sample: &Sample, diags: &mut Vec<Diagnostic>) {
-    let (Some(size), Some(events), Some(event_size)) = (&sample.size_bytes, &sample.events, &campaign.event_size_bytes) else {
+    let (Some(size), Some(events), Some(event_size)) = (
+        &sample.size_bytes,
+        &sample.events,
+        &campaign.event_size_bytes,
+    ) else {
         return;
     };
     let estimate = u128::from(events.value) * u128::from(event_size.value);
@@ -136,12 +165,21 @@ fn declared_size(campaign: &Campaign, sample: &Sample, diags: &mut Vec<Diagnosti
 }
 
 fn event_type(sample: &Sample, diags: &mut Vec<Diagnostic>) {
-    let Some(Spanned { value: EventType::Number(n), span }) = &sample.event_type else { return };
+    let Some(Spanned {
+        value: EventType::Number(n),
+        span,
+    }) = &sample.event_type
+    else {
+        return;
+    };
     let digits = n.to_string();
     let problem = if digits.len() != 10 {
         Some(format!("has {} digits, not 10", digits.len()))
     } else if !matches!(digits.as_bytes()[0], b'1'..=b'6') {
-        Some(format!("starts with {}, not a group digit 1 to 6", &digits[..1]))
+        Some(format!(
+            "starts with {}, not a group digit 1 to 6",
+            &digits[..1]
+        ))
     } else {
         None
     };
@@ -181,7 +219,10 @@ fn skim_codes(model: &Model, diags: &mut Vec<Diagnostic>) {
             Some((first, first_name)) => diags.push(
                 Diagnostic::new(
                     Code::E0806,
-                    format!("skim code {} is used by `{}` and `{first_name}`", code.value, skim.name.text),
+                    format!(
+                        "skim code {} is used by `{}` and `{first_name}`",
+                        code.value, skim.name.text
+                    ),
                     code.span,
                     "code used again",
                 )

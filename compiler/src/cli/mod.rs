@@ -139,44 +139,44 @@ fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
     Ok((vfs, checked))
 }
 
+/// What a command does, for the summary line: ("check", "checked").
+type Verb = (&'static str, &'static str);
+
 /// Prints the diagnostics and the summary; returns whether the run failed.
-fn report(checked: &Checked, format: MessageFormat, deny_warnings: bool, verb: &str) -> bool {
+fn report(
+    checked: &Checked,
+    format: MessageFormat,
+    deny_warnings: bool,
+    (verb, done): Verb,
+) -> bool {
     let diags = &checked.diagnostics;
     let text = render_all(diags, &checked.project.sources, format, human_style());
     let (errors, warnings) = summary(diags);
     let failed = errors > 0 || (deny_warnings && warnings > 0);
-    if format == MessageFormat::Human {
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(text.as_bytes());
-        let name = checked
-            .project
-            .config
-            .as_ref()
-            .map_or("project", |c| c.project.name.get_ref().as_str());
-        let counts = plural(errors, "error") + &plural(warnings, "warning").replace("no ", ", no ");
-        let line = if failed {
-            let why = if errors == 0 {
-                " (warnings denied)"
-            } else {
-                ""
-            };
-            format!(
-                "error: could not {verb} `{name}`: {}{why}\n",
-                counts_text(errors, warnings)
-            )
-        } else {
-            let files = checked.project.files.iter().filter(|f| !f.is_std).count();
-            let _ = counts;
-            format!(
-                "{verb}ed `{name}`: {}, {}\n",
-                plural(files, "file"),
-                counts_text(errors, warnings)
-            )
-        };
-        let _ = err.write_all(line.as_bytes());
-    } else {
+    if format != MessageFormat::Human {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return failed;
     }
+    let name = checked
+        .project
+        .config
+        .as_ref()
+        .map_or("project", |c| c.project.name.get_ref().as_str());
+    let counts = counts_text(errors, warnings);
+    let line = if failed {
+        let why = if errors == 0 {
+            " (warnings are denied)"
+        } else {
+            ""
+        };
+        format!("error: could not {verb} `{name}`: {counts}{why}\n")
+    } else {
+        let files = checked.project.files.iter().filter(|f| !f.is_std).count();
+        format!("{done} `{name}`: {}, {counts}\n", plural(files, "file"))
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.write_all(line.as_bytes());
     failed
 }
 
@@ -198,7 +198,12 @@ fn counts_text(errors: usize, warnings: usize) -> String {
 
 fn run_check(project: &Path, format: MessageFormat, deny_warnings: bool) -> u8 {
     match load(project) {
-        Ok((_, checked)) => u8::from(report(&checked, format, deny_warnings, "check")),
+        Ok((_, checked)) => u8::from(report(
+            &checked,
+            format,
+            deny_warnings,
+            ("check", "checked"),
+        )),
         Err(code) => code,
     }
 }
@@ -224,7 +229,7 @@ fn run_build(
         Err(code) => return code,
     };
     let out_dir = check_out_dir(&vfs, out, &mut checked);
-    if report(&checked, format, deny_warnings, "build") {
+    if report(&checked, format, deny_warnings, ("build", "built")) {
         return 1;
     }
     let Some(out_dir) = out_dir else { return 1 };

@@ -23,7 +23,7 @@ pub struct Target {
 /// The targets this version emits, in build order.
 pub const TARGETS: &[Target] = &[Target {
     name: "model",
-    about: "model.json: the parsed project (items, fields, spans), for tools",
+    about: "model.json: the resolved model, for tools",
     emit: model::emit,
 }];
 

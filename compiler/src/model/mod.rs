@@ -51,7 +51,16 @@ macro_rules! ids {
         }
     )*};
 }
-ids!(ReleaseId, TagId, CalibrationId, ProcessingId, CampaignId, SkimId, LayoutId, EnumId);
+ids!(
+    ReleaseId,
+    TagId,
+    CalibrationId,
+    ProcessingId,
+    CampaignId,
+    SkimId,
+    LayoutId,
+    EnumId
+);
 
 /// What an `after` entry names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -86,6 +95,9 @@ pub struct GlobalTag {
     pub name: Name,
     pub docs: Vec<String>,
     pub id: Option<Spanned<u64>>,
+    /// `id` is written but invalid (reported): not "missing" for its uses.
+    #[serde(skip)]
+    pub id_invalid: bool,
     #[serde(rename = "type")]
     pub ty: EnumValue,
     pub state: EnumValue,

@@ -86,15 +86,24 @@ impl<'a> Fields<'a> {
             }
             if let Some(first) = fields.get(name) {
                 diags.push(
-                    Diagnostic::new(Code::E0308, format!("field `{name}` is given twice"), span, "given again here")
-                        .with_label(first.name_span(), "first given here")
-                        .with_help("remove one of them"),
+                    Diagnostic::new(
+                        Code::E0308,
+                        format!("field `{name}` is given twice"),
+                        span,
+                        "given again here",
+                    )
+                    .with_label(first.name_span(), "first given here")
+                    .with_help("remove one of them"),
                 );
                 continue;
             }
             fields.insert(name, written);
         }
-        let this = Fields { owner, owner_span, fields };
+        let this = Fields {
+            owner,
+            owner_span,
+            fields,
+        };
         // After a syntax error in the block a field may be missing only
         // because it could not be read; that error has been reported.
         if !block.recovered {
@@ -126,7 +135,10 @@ impl<'a> Fields<'a> {
                                 "remove one of the two",
                             )
                             .with_label(a.name_span(), "also given here")
-                            .with_help(format!("`{}` and `{other}` are alternatives; keep one", spec.name)),
+                            .with_help(format!(
+                                "`{}` and `{other}` are alternatives; keep one",
+                                spec.name
+                            )),
                         ),
                         (None, None) => diags.push(
                             Diagnostic::new(
@@ -201,7 +213,12 @@ fn alternative_help(a: &str, b: &str) -> String {
 
 fn unknown_field(owner: &str, name: &str, span: Span, specs: &[FieldSpec]) -> Diagnostic {
     let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
-    let diag = Diagnostic::new(Code::E0301, format!("{owner} has no field `{name}`"), span, "unknown field");
+    let diag = Diagnostic::new(
+        Code::E0301,
+        format!("{owner} has no field `{name}`"),
+        span,
+        "unknown field",
+    );
     match did_you_mean(name, names.iter().copied()) {
         Some(s) => diag.with_help(format!("did you mean `{s}`?")),
         None if names.is_empty() => diag.with_help("this item has no fields"),

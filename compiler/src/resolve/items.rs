@@ -25,18 +25,34 @@ pub(super) fn convert_all(
     diags: &mut Vec<Diagnostic>,
 ) {
     let enums = model.enums.clone();
-    let cx = Cx { symbols, enums: &enums, project };
+    let cx = Cx {
+        symbols,
+        enums: &enums,
+        project,
+    };
     for entry in entries {
-        let ItemBody::Block(block) = &entry.item.body else { continue };
+        let ItemBody::Block(block) = &entry.item.body else {
+            continue;
+        };
         let owner = format!("{} `{}`", entry.item.kind.keyword(), entry.name.text);
-        let fields = Fields::collect(owner, entry.name.span, block, item_fields(entry.item.kind), diags);
+        let fields = Fields::collect(
+            owner,
+            entry.name.span,
+            block,
+            item_fields(entry.item.kind),
+            diags,
+        );
         let d = &mut *diags;
         match entry.item.kind {
             ItemKind::Release => model.releases.push(cx.release(entry, &fields, d)),
             ItemKind::GlobalTag => model.tags.push(cx.tag(entry, &fields, &block.entries, d)),
             ItemKind::Calibration => model.calibrations.push(cx.calibration(entry, &fields, d)),
             ItemKind::Processing => model.processings.push(cx.processing(entry, &fields, d)),
-            ItemKind::Campaign => model.campaigns.push(cx.campaign(entry, &fields, &block.entries, d)),
+            ItemKind::Campaign => {
+                model
+                    .campaigns
+                    .push(cx.campaign(entry, &fields, &block.entries, d))
+            }
             ItemKind::Skim => model.skims.push(cx.skim(entry, &fields, d)),
             ItemKind::Layout => model.layouts.push(cx.layout(entry, &fields, d)),
             ItemKind::Enum => {}
@@ -67,35 +83,82 @@ impl Cx<'_> {
             .enumerate()
             .find(|(_, e)| e.name == entry)
             .unwrap_or_else(|| panic!("the standard enum `{name}` has `{entry}`"));
-        EnumValue { name: e.name.clone(), text: e.text.clone(), index }
+        EnumValue {
+            name: e.name.clone(),
+            text: e.text.clone(),
+            index,
+        }
     }
 
-    fn enum_value(&self, field: &str, value: &Value, enum_name: &str, diags: &mut Vec<Diagnostic>) -> Option<EnumValue> {
+    fn enum_value(
+        &self,
+        field: &str,
+        value: &Value,
+        enum_name: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<EnumValue> {
         if value.kind == ValueKind::Error {
             return None;
         }
-        keep(values::enum_value(field, value, self.enum_def(enum_name)), diags)
+        keep(
+            values::enum_value(field, value, self.enum_def(enum_name)),
+            diags,
+        )
     }
 
-    fn enum_field(&self, fields: &Fields, field: &str, enum_name: &str, diags: &mut Vec<Diagnostic>) -> Option<EnumValue> {
+    fn enum_field(
+        &self,
+        fields: &Fields,
+        field: &str,
+        enum_name: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<EnumValue> {
         self.enum_value(field, fields.value(field)?, enum_name, diags)
     }
 
-    fn enum_or(&self, fields: &Fields, field: &str, enum_name: &str, default: &str, diags: &mut Vec<Diagnostic>) -> EnumValue {
-        self.enum_field(fields, field, enum_name, diags).unwrap_or_else(|| self.default_enum(enum_name, default))
+    fn enum_or(
+        &self,
+        fields: &Fields,
+        field: &str,
+        enum_name: &str,
+        default: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> EnumValue {
+        self.enum_field(fields, field, enum_name, diags)
+            .unwrap_or_else(|| self.default_enum(enum_name, default))
     }
 
-    fn enum_list(&self, fields: &Fields, field: &str, enum_name: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<EnumValue>> {
+    fn enum_list(
+        &self,
+        fields: &Fields,
+        field: &str,
+        enum_name: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<EnumValue>> {
         let items = list(field, fields.value(field)?, diags)?;
-        Some(items.iter().filter_map(|v| self.enum_value(field, v, enum_name, diags)).collect())
+        Some(
+            items
+                .iter()
+                .filter_map(|v| self.enum_value(field, v, enum_name, diags))
+                .collect(),
+        )
     }
 
-    fn reference(&self, field: &str, value: &Value, kinds: &[ItemKind], diags: &mut Vec<Diagnostic>) -> Option<Spanned<u32>> {
-        self.symbols.reference(field, value, kinds, diags).map(|(_, i)| Spanned::new(i, value.span))
+    fn reference(
+        &self,
+        field: &str,
+        value: &Value,
+        kinds: &[ItemKind],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<u32>> {
+        self.symbols
+            .reference(field, value, kinds, diags)
+            .map(|(_, i)| Spanned::new(i, value.span))
     }
 
     fn tag_ref(&self, fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<TagId> {
-        self.reference(field, fields.value(field)?, &[ItemKind::GlobalTag], diags).map(|s| TagId(s.value))
+        self.reference(field, fields.value(field)?, &[ItemKind::GlobalTag], diags)
+            .map(|s| TagId(s.value))
     }
 
     /// `globaltags = [a, b]` or `globaltag = a`.
@@ -113,7 +176,9 @@ impl Cx<'_> {
                     wrong_type("globaltag", "one globaltag name", value)
                         .with_help("for a stack of tags write `globaltags = [a, b]`"),
                 );
-            } else if let Some(s) = self.reference("globaltag", value, &[ItemKind::GlobalTag], diags) {
+            } else if let Some(s) =
+                self.reference("globaltag", value, &[ItemKind::GlobalTag], diags)
+            {
                 stack.push(Spanned::new(TagId(s.value), s.span));
             }
         }
@@ -121,7 +186,9 @@ impl Cx<'_> {
     }
 
     fn after(&self, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<Step>> {
-        let Some(value) = fields.value("after") else { return Vec::new() };
+        let Some(value) = fields.value("after") else {
+            return Vec::new();
+        };
         let kinds = [ItemKind::Calibration, ItemKind::Processing];
         list("after", value, diags)
             .unwrap_or_default()
@@ -137,9 +204,14 @@ impl Cx<'_> {
             .collect()
     }
 
-    fn layout_ref(&self, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Option<Spanned<LayoutId>> {
+    fn layout_ref(
+        &self,
+        fields: &Fields,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<LayoutId>> {
         let value = fields.value("layout")?;
-        self.reference("layout", value, &[ItemKind::Layout], diags).map(|s| Spanned::new(LayoutId(s.value), s.span))
+        self.reference("layout", value, &[ItemKind::Layout], diags)
+            .map(|s| Spanned::new(LayoutId(s.value), s.span))
     }
 
     // ------------------------------------------------------------ items
@@ -152,11 +224,18 @@ impl Cx<'_> {
         }
     }
 
-    fn tag(&self, entry: &Entry, fields: &Fields, body: &[ast::Entry], diags: &mut Vec<Diagnostic>) -> GlobalTag {
+    fn tag(
+        &self,
+        entry: &Entry,
+        fields: &Fields,
+        body: &[ast::Entry],
+        diags: &mut Vec<Diagnostic>,
+    ) -> GlobalTag {
         GlobalTag {
             name: entry.name.clone(),
             docs: entry.item.docs.clone(),
             id: spanned_integer(fields, "id", diags),
+            id_invalid: integer_is_invalid(fields, "id"),
             ty: self.enum_or(fields, "type", "gt_type", "DEV", diags),
             state: self.enum_or(fields, "state", "gt_state", "OPEN", diags),
             release: spanned_string(fields, "release", diags),
@@ -169,29 +248,56 @@ impl Cx<'_> {
     }
 
     /// Written and imported payload lines, merged by payload name.
-    fn payloads(&self, entry: &Entry, body: &[ast::Entry], diags: &mut Vec<Diagnostic>) -> Vec<Payload> {
+    fn payloads(
+        &self,
+        entry: &Entry,
+        body: &[ast::Entry],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Payload> {
         let mut payloads: BTreeMap<String, Payload> = BTreeMap::new();
         let mut field_spans: BTreeMap<(String, &str), crate::source::Span> = BTreeMap::new();
         for item in body {
-            let ast::Entry::Nested(nested) = item else { continue };
-            let Label::Name(name) = &nested.label else { continue };
+            let ast::Entry::Nested(nested) = item else {
+                continue;
+            };
+            let Label::Name(name) = &nested.label else {
+                continue;
+            };
             let owner = format!("payload `{}` of globaltag `{}`", name.name, entry.name.text);
-            let fields = Fields::collect(owner, name.span, &nested.body, nested_fields(NestedKind::Payload), diags);
-            let payload = payloads.entry(name.name.clone()).or_insert_with(|| Payload {
-                name: Name { text: name.name.clone(), span: name.span },
-                docs: Vec::new(),
-                release: None,
-                optional: false,
-                iovs: Vec::new(),
-            });
+            let fields = Fields::collect(
+                owner,
+                name.span,
+                &nested.body,
+                nested_fields(NestedKind::Payload),
+                diags,
+            );
+            let payload = payloads
+                .entry(name.name.clone())
+                .or_insert_with(|| Payload {
+                    name: Name {
+                        text: name.name.clone(),
+                        span: name.span,
+                    },
+                    docs: Vec::new(),
+                    release: None,
+                    optional: false,
+                    iovs: Vec::new(),
+                });
             payload.docs.extend(nested.docs.iter().cloned());
             for field in ["release", "optional"] {
-                let Some(span) = fields.span_of(field) else { continue };
+                let Some(span) = fields.span_of(field) else {
+                    continue;
+                };
                 if let Some(first) = field_spans.insert((name.name.clone(), field), span) {
                     diags.push(
-                        Diagnostic::new(Code::E0308, format!("field `{field}` of payload `{}` is given twice", name.name), span, "given again here")
-                            .with_label(first, "first given here")
-                            .with_help("blocks of the same payload are merged; give each field once"),
+                        Diagnostic::new(
+                            Code::E0308,
+                            format!("field `{field}` of payload `{}` is given twice", name.name),
+                            span,
+                            "given again here",
+                        )
+                        .with_label(first, "first given here")
+                        .with_help("blocks of the same payload are merged; give each field once"),
                     );
                 }
             }
@@ -208,39 +314,65 @@ impl Cx<'_> {
             }
         }
         for item in body {
-            let ast::Entry::Import(import) = item else { continue };
-            let Some(imported) = self.project.imports.get(&import.path.span) else { continue };
+            let ast::Entry::Import(import) = item else {
+                continue;
+            };
+            let Some(imported) = self.project.imports.get(&import.path.span) else {
+                continue;
+            };
             // Within one file an exact repeat of payload and IoV keeps the later line.
             let mut latest: BTreeMap<(String, String), usize> = BTreeMap::new();
             for (i, e) in imported.iter().enumerate() {
-                latest.insert((e.payload.name.clone(), format!("{:?}", values::iov(&e.line.iov.kind))), i);
+                latest.insert(
+                    (
+                        e.payload.name.clone(),
+                        format!("{:?}", values::iov(&e.line.iov.kind)),
+                    ),
+                    i,
+                );
             }
             for (i, e) in imported.iter().enumerate() {
-                let key = (e.payload.name.clone(), format!("{:?}", values::iov(&e.line.iov.kind)));
+                let key = (
+                    e.payload.name.clone(),
+                    format!("{:?}", values::iov(&e.line.iov.kind)),
+                );
                 if latest.get(&key) != Some(&i) {
                     continue;
                 }
-                let payload = payloads.entry(e.payload.name.clone()).or_insert_with(|| Payload {
-                    name: Name { text: e.payload.name.clone(), span: e.payload.span },
-                    docs: Vec::new(),
-                    release: None,
-                    optional: false,
-                    iovs: Vec::new(),
-                });
+                let payload = payloads
+                    .entry(e.payload.name.clone())
+                    .or_insert_with(|| Payload {
+                        name: Name {
+                            text: e.payload.name.clone(),
+                            span: e.payload.span,
+                        },
+                        docs: Vec::new(),
+                        release: None,
+                        optional: false,
+                        iovs: Vec::new(),
+                    });
                 payload.iovs.push(iov_entry(&e.line, true));
             }
         }
         payloads.into_values().collect()
     }
 
-    fn calibration(&self, entry: &Entry, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Calibration {
+    fn calibration(
+        &self,
+        entry: &Entry,
+        fields: &Fields,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Calibration {
         let produces: Vec<Name> = fields
             .value("produces")
             .and_then(|v| list("produces", v, diags))
             .unwrap_or_default()
             .iter()
             .filter_map(|v| match &v.kind {
-                ValueKind::Path(parts) if parts.len() == 1 => Some(Name { text: parts[0].name.clone(), span: v.span }),
+                ValueKind::Path(parts) if parts.len() == 1 => Some(Name {
+                    text: parts[0].name.clone(),
+                    span: v.span,
+                }),
                 ValueKind::Error => None,
                 _ => {
                     diags.push(wrong_type("produces", "a payload name", v));
@@ -253,11 +385,17 @@ impl Cx<'_> {
             diags.push(
                 Diagnostic::new(
                     Code::E0302,
-                    format!("calibration `{}` produces payloads but has no field `into`", entry.name.text),
+                    format!(
+                        "calibration `{}` produces payloads but has no field `into`",
+                        entry.name.text
+                    ),
                     entry.name.span,
                     "needs `into`",
                 )
-                .with_label(fields.span_of("produces").unwrap_or(entry.name.span), "payloads produced here")
+                .with_label(
+                    fields.span_of("produces").unwrap_or(entry.name.span),
+                    "payloads produced here",
+                )
                 .with_help("add `into = TAG`, the global tag receiving the payloads"),
             );
         }
@@ -271,24 +409,32 @@ impl Cx<'_> {
                 .value("input")
                 .and_then(|v| self.reference("input", v, &[ItemKind::Processing], diags))
                 .map(|s| ProcessingId(s.value)),
-            duration_hours: fields.value("duration").and_then(|v| keep(values::duration_hours("duration", v), diags)),
+            duration_hours: fields
+                .value("duration")
+                .and_then(|v| keep(values::duration_hours("duration", v), diags)),
             owner: string(fields, "owner", diags),
             description: string(fields, "description", diags),
         }
     }
 
-    fn processing(&self, entry: &Entry, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Processing {
+    fn processing(
+        &self,
+        entry: &Entry,
+        fields: &Fields,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Processing {
         let mut runs = Vec::new();
         if let Some(map) = fields.map("runs") {
             for field in &map.fields {
                 let beam = self.beam_key(field, diags);
-                let ranges = match values::run_ranges(&format!("runs.{}", field.name.name), &field.value) {
-                    Ok(ranges) => ranges,
-                    Err(errors) => {
-                        diags.extend(errors);
-                        Vec::new()
-                    }
-                };
+                let ranges =
+                    match values::run_ranges(&format!("runs.{}", field.name.name), &field.value) {
+                        Ok(ranges) => ranges,
+                        Err(errors) => {
+                            diags.extend(errors);
+                            Vec::new()
+                        }
+                    };
                 if let Some(beam) = beam {
                     runs.push(BeamRuns { beam, ranges });
                 }
@@ -298,7 +444,13 @@ impl Cx<'_> {
         if let Some(map) = fields.map("luminosity") {
             for field in &map.fields {
                 let beam = self.beam_key(field, diags);
-                let lumi = keep(values::luminosity_per_pb(&format!("luminosity.{}", field.name.name), &field.value), diags);
+                let lumi = keep(
+                    values::luminosity_per_pb(
+                        &format!("luminosity.{}", field.name.name),
+                        &field.value,
+                    ),
+                    diags,
+                );
                 if let (Some(beam), Some(per_pb)) = (beam, lumi) {
                     luminosity.push(BeamLuminosity { beam, per_pb });
                 }
@@ -312,7 +464,9 @@ impl Cx<'_> {
             after: self.after(fields, diags),
             layout: self.layout_ref(fields, diags),
             runs,
-            tiers: self.enum_list(fields, "tiers", "tier", diags).unwrap_or_default(),
+            tiers: self
+                .enum_list(fields, "tiers", "tier", diags)
+                .unwrap_or_default(),
             skims: fields
                 .value("skims")
                 .and_then(|v| list("skims", v, diags))
@@ -331,13 +485,23 @@ impl Cx<'_> {
 
     /// The beam named by the key of a `runs { … }` or `luminosity { … }` entry.
     fn beam_key(&self, field: &ast::Field, diags: &mut Vec<Diagnostic>) -> Option<EnumValue> {
-        let key = Value { kind: ValueKind::Path(vec![field.name.clone()]), span: field.name.span };
+        let key = Value {
+            kind: ValueKind::Path(vec![field.name.clone()]),
+            span: field.name.span,
+        };
         self.enum_value("beam", &key, "beam", diags)
     }
 
-    fn campaign(&self, entry: &Entry, fields: &Fields, body: &[ast::Entry], diags: &mut Vec<Diagnostic>) -> Campaign {
+    fn campaign(
+        &self,
+        entry: &Entry,
+        fields: &Fields,
+        body: &[ast::Entry],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Campaign {
         let runs = if let Some(value) = fields.value("experiment") {
-            keep(values::integer("experiment", value), diags).map(|n| CampaignRuns::Experiment(Spanned::new(n, value.span)))
+            keep(values::integer("experiment", value), diags)
+                .map(|n| CampaignRuns::Experiment(Spanned::new(n, value.span)))
         } else if let Some(value) = fields.value("runs") {
             match values::run_ranges("runs", value) {
                 Ok(ranges) => Some(CampaignRuns::Runs(ranges)),
@@ -364,7 +528,10 @@ impl Cx<'_> {
                 diags.push(
                     Diagnostic::new(
                         Code::E0201,
-                        format!("sample `{}` is defined twice in campaign `{}`", sample.name.text, entry.name.text),
+                        format!(
+                            "sample `{}` is defined twice in campaign `{}`",
+                            sample.name.text, entry.name.text
+                        ),
                         sample.name.span,
                         "defined again here",
                     )
@@ -382,22 +549,42 @@ impl Cx<'_> {
             beam: self.enum_field(fields, "beam", "beam", diags),
             layout: self.layout_ref(fields, diags),
             tier: self.enum_field(fields, "tier", "tier", diags),
-            event_size_bytes: fields
-                .value("event_size")
-                .and_then(|v| keep(values::size_bytes("event_size", v), diags).map(|n| Spanned::new(n, v.span))),
+            event_size_bytes: fields.value("event_size").and_then(|v| {
+                keep(values::size_bytes("event_size", v), diags).map(|n| Spanned::new(n, v.span))
+            }),
             events_per_job,
             description: string(fields, "description", diags),
             samples,
         }
     }
 
-    fn sample(&self, campaign: &Entry, nested: &ast::Nested, diags: &mut Vec<Diagnostic>) -> Sample {
+    fn sample(
+        &self,
+        campaign: &Entry,
+        nested: &ast::Nested,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Sample {
         let name = match &nested.label {
-            Label::Name(ident) => Name { text: ident.name.clone(), span: ident.span },
-            Label::Id { value, span } => Name { text: value.to_string(), span: *span },
+            Label::Name(ident) => Name {
+                text: ident.name.clone(),
+                span: ident.span,
+            },
+            Label::Id { value, span } => Name {
+                text: value.to_string(),
+                span: *span,
+            },
         };
-        let owner = format!("sample `{}` of campaign `{}`", name.text, campaign.name.text);
-        let fields = Fields::collect(owner, name.span, &nested.body, nested_fields(NestedKind::Sample), diags);
+        let owner = format!(
+            "sample `{}` of campaign `{}`",
+            name.text, campaign.name.text
+        );
+        let fields = Fields::collect(
+            owner,
+            name.span,
+            &nested.body,
+            nested_fields(NestedKind::Sample),
+            diags,
+        );
         let productions: Vec<&ast::Nested> = nested
             .body
             .entries
@@ -420,19 +607,24 @@ impl Cx<'_> {
         }
         let single = productions.len() == 1;
         Sample {
-            event_type: fields.value("event_type").and_then(|v| self.event_type(v, diags)),
-            events: fields
-                .value("events")
-                .and_then(|v| keep(values::count("events", v), diags).map(|n| Spanned::new(n, v.span))),
+            event_type: fields
+                .value("event_type")
+                .and_then(|v| self.event_type(v, diags)),
+            events: fields.value("events").and_then(|v| {
+                keep(values::count("events", v), diags).map(|n| Spanned::new(n, v.span))
+            }),
             priority: self.enum_or(&fields, "priority", "priority", "minor", diags),
             status: self.enum_or(&fields, "status", "sample_status", "planned", diags),
             ticket: string(&fields, "ticket", diags),
             wg: string(&fields, "wg", diags),
-            size_bytes: fields
-                .value("size")
-                .and_then(|v| keep(values::size_bytes("size", v), diags).map(|n| Spanned::new(n, v.span))),
+            size_bytes: fields.value("size").and_then(|v| {
+                keep(values::size_bytes("size", v), diags).map(|n| Spanned::new(n, v.span))
+            }),
             description: string(&fields, "description", diags),
-            productions: productions.iter().map(|p| self.production(&name, p, single, diags)).collect(),
+            productions: productions
+                .iter()
+                .map(|p| self.production(&name, p, single, diags))
+                .collect(),
             span: nested.span,
             docs: nested.docs.clone(),
             name,
@@ -447,31 +639,54 @@ impl Cx<'_> {
                 .map(|g| Spanned::new(EventType::Generic(g.name), value.span)),
             ValueKind::Error => None,
             _ => {
-                diags.push(wrong_type("event_type", "a 10-digit event type or a generic sample name", value));
+                diags.push(wrong_type(
+                    "event_type",
+                    "a 10-digit event type or a generic sample name",
+                    value,
+                ));
                 None
             }
         }
     }
 
-    fn production(&self, sample: &Name, nested: &ast::Nested, single: bool, diags: &mut Vec<Diagnostic>) -> Production {
+    fn production(
+        &self,
+        sample: &Name,
+        nested: &ast::Nested,
+        single: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Production {
         let (id, id_span) = match &nested.label {
             Label::Id { value, span } => (*value, *span),
             Label::Name(ident) => (0, ident.span),
         };
         let owner = format!("production {id} of sample `{}`", sample.text);
-        let fields = Fields::collect(owner, id_span, &nested.body, nested_fields(NestedKind::Production), diags);
+        let fields = Fields::collect(
+            owner,
+            id_span,
+            &nested.body,
+            nested_fields(NestedKind::Production),
+            diags,
+        );
         let fraction = match fields.value("fraction") {
-            Some(v) => keep(values::number("fraction", v), diags).map(|d| Spanned::new(d.to_f64(), v.span)),
+            Some(v) => {
+                keep(values::number("fraction", v), diags).map(|d| Spanned::new(d.to_f64(), v.span))
+            }
             None if single => Some(Spanned::new(1.0, id_span)),
             None => {
                 diags.push(
                     Diagnostic::new(
                         Code::E0302,
-                        format!("production {id} of sample `{}` is missing the field `fraction`", sample.text),
+                        format!(
+                            "production {id} of sample `{}` is missing the field `fraction`",
+                            sample.text
+                        ),
                         id_span,
                         "needs `fraction`",
                     )
-                    .with_help("a sample with several productions gives each its share: `fraction = 0.2`"),
+                    .with_help(
+                        "a sample with several productions gives each its share: `fraction = 0.2`",
+                    ),
                 );
                 None
             }
@@ -498,7 +713,12 @@ impl Cx<'_> {
         };
         let tiers = self
             .enum_list(fields, "tiers", "tier", diags)
-            .unwrap_or_else(|| default_tiers.iter().map(|t| self.default_enum("tier", t)).collect());
+            .unwrap_or_else(|| {
+                default_tiers
+                    .iter()
+                    .map(|t| self.default_enum("tier", t))
+                    .collect()
+            });
         Skim {
             name: entry.name.clone(),
             docs: entry.item.docs.clone(),
@@ -529,7 +749,8 @@ fn list<'v>(field: &str, value: &'v Value, diags: &mut Vec<Diagnostic>) -> Optio
         ValueKind::List(items) => Some(items),
         ValueKind::Error => None,
         _ => {
-            let diag = wrong_type(field, "a list", value).with_help(format!("write `{field} = [ … ]`"));
+            let diag =
+                wrong_type(field, "a list", value).with_help(format!("write `{field} = [ … ]`"));
             diags.push(diag);
             None
         }
@@ -540,7 +761,11 @@ fn string(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<S
     spanned_string(fields, field, diags).map(|s| s.value)
 }
 
-fn spanned_string(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<String>> {
+fn spanned_string(
+    fields: &Fields,
+    field: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Spanned<String>> {
     let value = fields.value(field)?;
     if value.kind == ValueKind::Error {
         return None;
@@ -548,7 +773,11 @@ fn spanned_string(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> 
     keep(values::string(field, value), diags).map(|s| Spanned::new(s, value.span))
 }
 
-fn spanned_integer(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<u64>> {
+fn spanned_integer(
+    fields: &Fields,
+    field: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Spanned<u64>> {
     let value = fields.value(field)?;
     if value.kind == ValueKind::Error {
         return None;
@@ -556,14 +785,28 @@ fn spanned_integer(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) ->
     keep(values::integer(field, value), diags).map(|n| Spanned::new(n, value.span))
 }
 
+/// Whether a written integer field failed to convert (already reported).
+fn integer_is_invalid(fields: &Fields, field: &str) -> bool {
+    fields
+        .value(field)
+        .is_some_and(|v| values::integer(field, v).is_err())
+}
+
 /// A count of at least 1 (a divisor later), or its default.
 fn positive_count(fields: &Fields, field: &str, default: u64, diags: &mut Vec<Diagnostic>) -> u64 {
-    let Some(value) = fields.value(field) else { return default };
+    let Some(value) = fields.value(field) else {
+        return default;
+    };
     match keep(values::count(field, value), diags) {
         Some(0) => {
             diags.push(
-                Diagnostic::new(Code::E0303, format!("`{field}` must be at least 1"), value.span, "zero")
-                    .with_help(format!("the default is {default}")),
+                Diagnostic::new(
+                    Code::E0303,
+                    format!("`{field}` must be at least 1"),
+                    value.span,
+                    "zero",
+                )
+                .with_help(format!("the default is {default}")),
             );
             default
         }

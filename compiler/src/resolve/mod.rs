@@ -63,7 +63,11 @@ impl Symbols {
     ) -> Option<(ItemKind, u32)> {
         let ValueKind::Path(parts) = &value.kind else {
             if value.kind != ValueKind::Error {
-                diags.push(values::wrong_type(field, &format!("the name of {}", kinds_text(kinds)), value));
+                diags.push(values::wrong_type(
+                    field,
+                    &format!("the name of {}", kinds_text(kinds)),
+                    value,
+                ));
             }
             return None;
         };
@@ -79,11 +83,18 @@ impl Symbols {
                     .collect();
                 let mut diag = Diagnostic::new(
                     Code::E0203,
-                    format!("`{name}` is {}, expected {}", kind_noun(symbol.kind), kinds_text(kinds)),
+                    format!(
+                        "`{name}` is {}, expected {}",
+                        kind_noun(symbol.kind),
+                        kinds_text(kinds)
+                    ),
                     value.span,
                     format!("expected {}", kinds_text(kinds)),
                 )
-                .with_label(symbol.span, format!("`{name}` is defined here as {}", kind_noun(symbol.kind)));
+                .with_label(
+                    symbol.span,
+                    format!("`{name}` is defined here as {}", kind_noun(symbol.kind)),
+                );
                 if let Some(s) = did_you_mean(&name, wanted.iter().copied()) {
                     diag = diag.with_help(format!("did you mean `{s}`?"));
                 } else {
@@ -104,24 +115,43 @@ impl Symbols {
             Code::E0202,
             format!("unknown name `{name}`"),
             span,
-            format!("no {} has this name", kinds_text(kinds).replace("a ", "").replace("an ", "")),
+            format!(
+                "no {} has this name",
+                kinds_text(kinds).replace("a ", "").replace("an ", "")
+            ),
         );
         let std_name = format!("{STD_PREFIX}.{name}");
-        if self.names.get(&std_name).is_some_and(|s| kinds.contains(&s.kind)) {
+        if self
+            .names
+            .get(&std_name)
+            .is_some_and(|s| kinds.contains(&s.kind))
+        {
             return diag.with_help(format!(
                 "did you mean `{std_name}`? items of the standard library are named with `std.`"
             ));
         }
         // Prefer a suggestion of the expected kind, then any name at all.
-        let of_kind = self.names.iter().filter(|(_, s)| kinds.contains(&s.kind)).map(|(n, _)| n.as_str());
-        let suggestion = did_you_mean(name, of_kind).or_else(|| did_you_mean(name, self.names.keys().map(String::as_str)));
+        let of_kind = self
+            .names
+            .iter()
+            .filter(|(_, s)| kinds.contains(&s.kind))
+            .map(|(n, _)| n.as_str());
+        let suggestion = did_you_mean(name, of_kind)
+            .or_else(|| did_you_mean(name, self.names.keys().map(String::as_str)));
         match suggestion {
             Some(s) => {
                 let symbol = self.names[s];
-                let note = if kinds.contains(&symbol.kind) { String::new() } else { format!(" ({})", kind_noun(symbol.kind)) };
+                let note = if kinds.contains(&symbol.kind) {
+                    String::new()
+                } else {
+                    format!(" ({})", kind_noun(symbol.kind))
+                };
                 diag.with_help(format!("did you mean `{s}`?{note}"))
             }
-            None => diag.with_help(format!("declare {} with this name, or fix the spelling", kinds_text(kinds))),
+            None => diag.with_help(format!(
+                "declare {} with this name, or fix the spelling",
+                kinds_text(kinds)
+            )),
         }
     }
 }
@@ -141,8 +171,15 @@ pub fn resolve(project: &Project) -> (Model, Vec<Diagnostic>) {
     let mut counts: BTreeMap<ItemKind, u32> = BTreeMap::new();
     for file in &project.files {
         for item in &file.unit.items {
-            let text = if file.is_std { format!("{STD_PREFIX}.{}", item.name.name) } else { item.name.name.clone() };
-            let name = Name { text: text.clone(), span: item.name.span };
+            let text = if file.is_std {
+                format!("{STD_PREFIX}.{}", item.name.name)
+            } else {
+                item.name.name.clone()
+            };
+            let name = Name {
+                text: text.clone(),
+                span: item.name.span,
+            };
             let count = counts.entry(item.kind).or_insert(0);
             match symbols.names.get(&text) {
                 Some(first) => diags.push(
@@ -156,14 +193,28 @@ pub fn resolve(project: &Project) -> (Model, Vec<Diagnostic>) {
                     .with_help("names are unique across the whole project; rename one of them"),
                 ),
                 None => {
-                    symbols.names.insert(text, Symbol { kind: item.kind, index: *count, span: item.name.span });
+                    symbols.names.insert(
+                        text,
+                        Symbol {
+                            kind: item.kind,
+                            index: *count,
+                            span: item.name.span,
+                        },
+                    );
                 }
             }
             *count += 1;
-            entries.push(Entry { item, name, is_std: file.is_std });
+            entries.push(Entry {
+                item,
+                name,
+                is_std: file.is_std,
+            });
         }
     }
-    let mut model = Model { enums: enum_defs(&entries, &mut diags), ..Model::default() };
+    let mut model = Model {
+        enums: enum_defs(&entries, &mut diags),
+        ..Model::default()
+    };
     items::convert_all(&entries, &symbols, project, &mut model, &mut diags);
     (model, diags)
 }
@@ -192,10 +243,21 @@ fn enum_defs(entries: &[Entry], diags: &mut Vec<Diagnostic>) -> Vec<EnumDef> {
                     );
                     continue;
                 }
-                let text = entry.text.as_ref().map_or_else(|| entry.name.name.clone(), |t| t.value.clone());
-                out.push(EnumEntry { name: entry.name.name.clone(), text });
+                let text = entry
+                    .text
+                    .as_ref()
+                    .map_or_else(|| entry.name.name.clone(), |t| t.value.clone());
+                out.push(EnumEntry {
+                    name: entry.name.name.clone(),
+                    text,
+                });
             }
-            EnumDef { name: e.name.clone(), docs: e.item.docs.clone(), entries: out, is_std: e.is_std }
+            EnumDef {
+                name: e.name.clone(),
+                docs: e.item.docs.clone(),
+                entries: out,
+                is_std: e.is_std,
+            }
         })
         .collect()
 }

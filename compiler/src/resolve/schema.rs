@@ -27,19 +27,35 @@ pub struct FieldSpec {
 }
 
 const fn req(name: &'static str) -> FieldSpec {
-    FieldSpec { name, need: Need::Required, form: Form::Value }
+    FieldSpec {
+        name,
+        need: Need::Required,
+        form: Form::Value,
+    }
 }
 
 const fn opt(name: &'static str) -> FieldSpec {
-    FieldSpec { name, need: Need::Optional, form: Form::Value }
+    FieldSpec {
+        name,
+        need: Need::Optional,
+        form: Form::Value,
+    }
 }
 
 const fn either(name: &'static str, other: &'static str) -> FieldSpec {
-    FieldSpec { name, need: Need::Either(other), form: Form::Value }
+    FieldSpec {
+        name,
+        need: Need::Either(other),
+        form: Form::Value,
+    }
 }
 
 const fn map(name: &'static str, need: Need) -> FieldSpec {
-    FieldSpec { name, need, form: Form::Map }
+    FieldSpec {
+        name,
+        need,
+        form: Form::Map,
+    }
 }
 
 const RELEASE: &[FieldSpec] = &[opt("status")];
@@ -109,9 +125,20 @@ const SAMPLE: &[FieldSpec] = &[
 
 const PRODUCTION: &[FieldSpec] = &[req("background"), opt("fraction")];
 
-const SKIM: &[FieldSpec] = &[req("kind"), opt("code"), opt("wg"), opt("tiers"), opt("description")];
+const SKIM: &[FieldSpec] = &[
+    req("kind"),
+    opt("code"),
+    opt("wg"),
+    opt("tiers"),
+    opt("description"),
+];
 
-const LAYOUT: &[FieldSpec] = &[req("path"), opt("skim_path"), opt("files_per_block"), opt("description")];
+const LAYOUT: &[FieldSpec] = &[
+    req("path"),
+    opt("skim_path"),
+    opt("files_per_block"),
+    opt("description"),
+];
 
 /// The fields of an item kind.
 pub fn item_fields(kind: ItemKind) -> &'static [FieldSpec] {

@@ -24,7 +24,11 @@ pub fn describe(value: &Value) -> String {
 }
 
 pub fn path_text(parts: &[crate::syntax::ast::Ident]) -> String {
-    parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".")
+    parts
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// `E0303`: the value has the wrong type for the field.
@@ -55,7 +59,10 @@ impl Dimension {
             "h" | "d" | "w" => Dimension::Duration,
             _ => return None,
         };
-        let factor = crate::syntax::lexer::UNITS.iter().find(|(u, _)| *u == unit)?.1;
+        let factor = crate::syntax::lexer::UNITS
+            .iter()
+            .find(|(u, _)| *u == unit)?
+            .1;
         Some((dim, factor))
     }
 
@@ -78,6 +85,14 @@ impl Dimension {
     }
 }
 
+/// The result of scaling a decimal to a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whole {
+    Exact(u64),
+    Fraction,
+    Overflow,
+}
+
 /// A decimal literal as an exact fraction `mantissa / 10^scale`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decimal {
@@ -95,15 +110,16 @@ impl Decimal {
         Some(Decimal { mantissa, scale })
     }
 
-    /// `self × factor` if it is a whole number that fits in 64 bits:
-    /// `Ok(None)` when it is not whole, `Err` on overflow.
-    pub fn times_whole(self, factor: u64) -> Result<Option<u64>, ()> {
-        let product = self.mantissa.checked_mul(u128::from(factor)).ok_or(())?;
+    /// `self × factor` as a whole number, if it is one and fits in 64 bits.
+    pub fn times_whole(self, factor: u64) -> Whole {
+        let Some(product) = self.mantissa.checked_mul(u128::from(factor)) else {
+            return Whole::Overflow;
+        };
         let divisor = 10u128.pow(self.scale);
         if product % divisor != 0 {
-            return Ok(None);
+            return Whole::Fraction;
         }
-        u64::try_from(product / divisor).map(Some).map_err(|_| ())
+        u64::try_from(product / divisor).map_or(Whole::Overflow, Whole::Exact)
     }
 
     pub fn to_f64(self) -> f64 {
@@ -112,7 +128,12 @@ impl Decimal {
 }
 
 fn overflow(value: &Value) -> Diagnostic {
-    Diagnostic::new(Code::E0103, "value does not fit in 64 bits", value.span, "too large")
+    Diagnostic::new(
+        Code::E0103,
+        "value does not fit in 64 bits",
+        value.span,
+        "too large",
+    )
 }
 
 /// A quantity of `dim` in its base unit (count, bytes, /pb, hours) as an
@@ -128,13 +149,24 @@ fn quantity(field: &str, value: &Value, dim: Dimension) -> Result<(Decimal, u64)
         .with_help(format!("write {}", dim.example()))
     };
     match &value.kind {
-        ValueKind::Int(n) if dim == Dimension::Count => Ok((Decimal { mantissa: u128::from(*n), scale: 0 }, 1)),
+        ValueKind::Int(n) if dim == Dimension::Count => Ok((
+            Decimal {
+                mantissa: u128::from(*n),
+                scale: 0,
+            },
+            1,
+        )),
         ValueKind::Float(text) if dim == Dimension::Count => {
             Ok((Decimal::parse(text).ok_or_else(|| overflow(value))?, 1))
         }
-        ValueKind::Int(_) | ValueKind::Float(_) => Err(wrong_dim("a number without unit".to_string())),
+        ValueKind::Int(_) | ValueKind::Float(_) => {
+            Err(wrong_dim("a number without unit".to_string()))
+        }
         ValueKind::Quantity { number, unit } => match Dimension::of_unit(unit) {
-            Some((d, factor)) if d == dim => Ok((Decimal::parse(number).ok_or_else(|| overflow(value))?, factor)),
+            Some((d, factor)) if d == dim => Ok((
+                Decimal::parse(number).ok_or_else(|| overflow(value))?,
+                factor,
+            )),
             Some((d, _)) => Err(wrong_dim(format!("{} ({number}{unit})", d.name()))),
             // The lexer reported the unknown unit (E0112) already.
             None => Err(Diagnostic::new(Code::E0112, "unknown unit", value.span, "")),
@@ -147,15 +179,20 @@ fn quantity(field: &str, value: &Value, dim: Dimension) -> Result<(Decimal, u64)
 pub fn count(field: &str, value: &Value) -> Result<u64, Diagnostic> {
     let (decimal, factor) = quantity(field, value, Dimension::Count)?;
     match decimal.times_whole(factor) {
-        Ok(Some(n)) => Ok(n),
-        Ok(None) => Err(Diagnostic::new(
+        Whole::Exact(n) => Ok(n),
+        Whole::Fraction => Err(Diagnostic::new(
             Code::E0307,
-            format!("`{field}` must be a whole number, but {} is not", source_text(value)),
+            format!(
+                "`{field}` must be a whole number, but {} is not",
+                source_text(value)
+            ),
             value.span,
             "not a whole number",
         )
-        .with_help(format!("a count such as `{field}` must be whole; adjust the digits")) ),
-        Err(()) => Err(overflow(value)),
+        .with_help(format!(
+            "a count such as `{field}` must be whole; adjust the digits"
+        ))),
+        Whole::Overflow => Err(overflow(value)),
     }
 }
 
@@ -170,7 +207,10 @@ fn source_text(value: &Value) -> String {
 /// A size in bytes, rounded to the nearest byte.
 pub fn size_bytes(field: &str, value: &Value) -> Result<u64, Diagnostic> {
     let (decimal, factor) = quantity(field, value, Dimension::Size)?;
-    let bytes = decimal.mantissa.checked_mul(u128::from(factor)).ok_or_else(|| overflow(value))?;
+    let bytes = decimal
+        .mantissa
+        .checked_mul(u128::from(factor))
+        .ok_or_else(|| overflow(value))?;
     let divisor = 10u128.pow(decimal.scale);
     u64::try_from((bytes + divisor / 2) / divisor).map_err(|_| overflow(value))
 }
@@ -199,7 +239,10 @@ pub fn integer(field: &str, value: &Value) -> Result<u64, Diagnostic> {
         ValueKind::Int(n) => Ok(*n),
         ValueKind::Quantity { .. } => Err(Diagnostic::new(
             Code::E0304,
-            format!("`{field}` expects a plain integer, found {}", describe(value)),
+            format!(
+                "`{field}` expects a plain integer, found {}",
+                describe(value)
+            ),
             value.span,
             "expected an integer without unit",
         )),
@@ -232,24 +275,39 @@ pub fn enum_value(field: &str, value: &Value, def: &EnumDef) -> Result<EnumValue
     let key = match &value.kind {
         ValueKind::Path(parts) => {
             let text = path_text(parts);
-            text.strip_prefix(&qualified).map(str::to_string).unwrap_or(text)
+            text.strip_prefix(&qualified)
+                .map(str::to_string)
+                .unwrap_or(text)
         }
         ValueKind::Str(s) => s.clone(),
         _ => String::new(),
     };
-    let found = def.entries.iter().enumerate().find(|(_, e)| match &value.kind {
-        ValueKind::Str(s) => &e.text == s || &e.name == s,
-        _ => e.name == key,
-    });
+    let found = def
+        .entries
+        .iter()
+        .enumerate()
+        .find(|(_, e)| match &value.kind {
+            ValueKind::Str(s) => &e.text == s || &e.name == s,
+            _ => e.name == key,
+        });
     if let Some((index, entry)) = found {
-        return Ok(EnumValue { name: entry.name.clone(), text: entry.text.clone(), index });
+        return Ok(EnumValue {
+            name: entry.name.clone(),
+            text: entry.text.clone(),
+            index,
+        });
     }
     let allowed: Vec<&str> = def.entries.iter().map(|e| e.name.as_str()).collect();
     let mut diag = Diagnostic::new(
         Code::E0303,
         match &value.kind {
-            ValueKind::Path(_) | ValueKind::Str(_) => format!("`{key}` is not a `{enum_name}` value"),
-            _ => format!("`{field}` expects a `{enum_name}` value, found {}", describe(value)),
+            ValueKind::Path(_) | ValueKind::Str(_) => {
+                format!("`{key}` is not a `{enum_name}` value")
+            }
+            _ => format!(
+                "`{field}` expects a `{enum_name}` value, found {}",
+                describe(value)
+            ),
         },
         value.span,
         format!("expected a `{enum_name}` value"),
@@ -277,9 +335,18 @@ fn run_id(point: &RunPoint) -> RunId {
 /// Converts a syntax IoV to the model's form (`always` is `0:0 ..`).
 pub fn iov(kind: &IovKind) -> crate::model::Iov {
     match kind {
-        IovKind::Closed { start, end } => crate::model::Iov { start: run_id(start), end: Some(run_id(end)) },
-        IovKind::Open { start } => crate::model::Iov { start: run_id(start), end: None },
-        IovKind::Always => crate::model::Iov { start: RunId { exp: 0, run: 0 }, end: None },
+        IovKind::Closed { start, end } => crate::model::Iov {
+            start: run_id(start),
+            end: Some(run_id(end)),
+        },
+        IovKind::Open { start } => crate::model::Iov {
+            start: run_id(start),
+            end: None,
+        },
+        IovKind::Always => crate::model::Iov {
+            start: RunId { exp: 0, run: 0 },
+            end: None,
+        },
     }
 }
 
@@ -288,7 +355,13 @@ pub fn run_ranges(field: &str, value: &Value) -> Result<Vec<Spanned<RunRange>>, 
     let items = match &value.kind {
         ValueKind::List(items) => items.as_slice(),
         ValueKind::Iov(_) => std::slice::from_ref(value),
-        _ => return Err(vec![wrong_type(field, "a list of run ranges `[3:529 ..= 3:5613, …]`", value)]),
+        _ => {
+            return Err(vec![wrong_type(
+                field,
+                "a list of run ranges `[3:529 ..= 3:5613, …]`",
+                value,
+            )])
+        }
     };
     let mut ranges = Vec::new();
     let mut diags = Vec::new();
@@ -331,9 +404,17 @@ mod tests {
     #[test]
     fn decimals_multiply_exactly() {
         let d = Decimal::parse("1.5").expect("decimal");
-        assert_eq!(d.times_whole(1000), Ok(Some(1500)));
-        assert_eq!(Decimal::parse("1.0005").expect("d").times_whole(1000), Ok(None));
-        assert_eq!(Decimal::parse("20000000000").expect("d").times_whole(1_000_000_000), Err(()));
+        assert_eq!(d.times_whole(1000), Whole::Exact(1500));
+        assert_eq!(
+            Decimal::parse("1.0005").expect("d").times_whole(1000),
+            Whole::Fraction
+        );
+        assert_eq!(
+            Decimal::parse("20000000000")
+                .expect("d")
+                .times_whole(1_000_000_000),
+            Whole::Overflow
+        );
         assert_eq!(Decimal::parse("0.2").expect("d").to_f64(), 0.2);
     }
 }

@@ -455,7 +455,11 @@ impl Parser {
         }
         self.leave();
         let close = self.close_brace(open)?;
-        Ok(Block { entries, span: open.to(close), recovered })
+        Ok(Block {
+            entries,
+            span: open.to(close),
+            recovered,
+        })
     }
 
     /// One entry; `Ok(None)` for an entry that was parsed but is not allowed

@@ -1,0 +1,189 @@
+//! Name, type and production checks: one fixture per code under
+//! `fixtures/check/invalid`, named after the code it must raise, with the
+//! rendered diagnostics snapshotted.
+
+use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
+use prodc::diagnostics::Code;
+use prodc::project::MemoryVfs;
+use std::path::Path;
+
+const CONFIG: &str = "[project]\nname = \"t\"\nsource = \"src\"\n";
+
+fn check(files: &[(&str, &str)]) -> prodc::Checked {
+    let mut vfs = MemoryVfs::new().with("Prod.toml", CONFIG);
+    for (path, text) in files {
+        vfs = vfs.with(path, *text);
+    }
+    prodc::check(&vfs).expect("loads")
+}
+
+fn human(checked: &prodc::Checked) -> String {
+    render_all(
+        &checked.diagnostics,
+        &checked.project.sources,
+        MessageFormat::Human,
+        HumanStyle::default(),
+    )
+}
+
+#[test]
+fn each_fixture_raises_its_code() {
+    insta::glob!("fixtures/check/invalid/*.prod", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let checked = check(&[(&format!("src/{name}"), &text)]);
+        let expected = Code::parse(&name[..5]).expect("fixture named after a code");
+        assert!(
+            checked.diagnostics.iter().any(|d| d.code == expected),
+            "{name} should raise {expected}:\n{}",
+            human(&checked)
+        );
+        insta::assert_snapshot!(human(&checked));
+    });
+}
+
+#[test]
+fn every_code_of_this_phase_has_a_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/check/invalid");
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for code in [
+        "E0201", "E0202", "E0203", "E0301", "E0302", "E0303", "E0304", "E0305", "E0306", "E0307",
+        "E0308", "E0801", "E0802", "E0803", "W0804", "E0805", "E0806",
+    ] {
+        assert!(
+            names.iter().any(|n| n.starts_with(code)),
+            "no fixture for {code}"
+        );
+    }
+}
+
+#[test]
+fn errors_in_several_files_are_all_reported_in_order() {
+    let checked = check(&[
+        ("src/z.prod", "skim z { kind = hlt tier = [mdst] }\n"),
+        ("src/a.prod", "layout a { files_per_block = 0 }\n"),
+        ("src/m/m.prod", "processing p { release = \"release-03-02-02\" globaltags = [nope] layout = std.kekcc_data runs { Y4S = [3:1 ..= 3:2] } tiers = [mdst] }\n"),
+    ]);
+    let got: Vec<(String, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                checked
+                    .project
+                    .sources
+                    .get(d.primary.span.file)
+                    .name
+                    .clone(),
+                d.code.as_str(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("src/a.prod", "E0302"),
+        ("src/a.prod", "E0303"),
+        ("src/m/m.prod", "E0202"),
+        ("src/z.prod", "E0301"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(f, c)| (f.to_string(), *c)).collect();
+    assert_eq!(got, expected, "{}", human(&checked));
+}
+
+#[test]
+fn did_you_mean_for_references_fields_and_enum_values() {
+    let checked = check(&[(
+        "src/a.prod",
+        "globaltag staging { id = 1 state = TESTNG }\nskim s { knd = hlt }\ncalibration c { into = stagin }\n",
+    )]);
+    let helps: Vec<(&str, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.help.as_deref().unwrap_or("")))
+        .collect();
+    assert!(helps.contains(&("E0303", "did you mean `TESTING`? the values are OPEN, TESTING, VALIDATED, PUBLISHED, RUNNING, INVALID")), "{helps:?}");
+    assert!(
+        helps.contains(&("E0301", "did you mean `kind`?")),
+        "{helps:?}"
+    );
+    assert!(
+        helps.contains(&("E0202", "did you mean `staging`?")),
+        "{helps:?}"
+    );
+}
+
+#[test]
+fn an_unknown_std_name_suggests_the_std_prefix() {
+    let checked = check(&[(
+        "src/a.prod",
+        "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\nprocessing p { release = \"release-03-02-02\" globaltags = [g] layout = kekcc_data runs { Y4S = [3:1 ..= 3:2] } tiers = [mdst] skims = [hlt_hadron] }\n",
+    )]);
+    let helps: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert!(
+        helps
+            .iter()
+            .any(|h| h.starts_with("did you mean `std.kekcc_data`?")),
+        "{helps:?}"
+    );
+    assert!(
+        helps
+            .iter()
+            .any(|h| h.starts_with("did you mean `std.hlt_hadron`?")),
+        "{helps:?}"
+    );
+}
+
+#[test]
+fn the_model_has_defaults_and_base_units() {
+    let checked = check(&[(
+        "src/a.prod",
+        "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\n\
+         campaign C { release = \"release-03-01-00\" globaltags = [g] experiment = 1003 beam = \"4S\" layout = std.mc_lpn tier = mdst event_size = 11kB\n\
+           sample s { event_type = std.generic.mixed events = 1.5M size = 16.5GB production 1 { background = BGx1 } } }\n\
+         skim p { kind = physics code = 11990000 }\n\
+         calibration c { duration = 2w }\n",
+    )]);
+    assert!(checked.diagnostics.is_empty(), "{}", human(&checked));
+    let model = &checked.model;
+    let c = &model.campaigns[0];
+    assert_eq!(c.events_per_job, 100_000);
+    assert_eq!(c.event_size_bytes.as_ref().map(|s| s.value), Some(11_000));
+    assert_eq!(c.beam.as_ref().map(|b| b.name.as_str()), Some("Y4S"));
+    let s = &c.samples[0];
+    assert_eq!(s.events.as_ref().map(|e| e.value), Some(1_500_000));
+    assert_eq!(s.size_bytes.as_ref().map(|e| e.value), Some(16_500_000_000));
+    assert_eq!((s.priority.name.as_str(), s.priority.index), ("minor", 1));
+    assert_eq!(s.status.name, "planned");
+    assert_eq!(s.productions[0].fraction.value, 1.0);
+    assert_eq!(
+        s.event_type.as_ref().map(|e| e.value.clone()),
+        Some(prodc::model::EventType::Generic("mixed".into()))
+    );
+    let tiers: Vec<&str> = model
+        .skims
+        .iter()
+        .find(|k| k.name.text == "p")
+        .expect("skim")
+        .tiers
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(tiers, ["udst"]);
+    assert_eq!(model.calibrations[0].duration_hours, Some(336.0));
+    let tag = &model.tags[0];
+    assert_eq!(
+        (tag.ty.name.as_str(), tag.iov_policy.name.as_str()),
+        ("DEV", "strict")
+    );
+}
