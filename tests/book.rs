@@ -148,3 +148,19 @@ fn prod_examples_in_the_book_behave_as_marked() {
         "only {checked_blocks} prod blocks found"
     );
 }
+
+#[test]
+fn the_standard_library_chapter_documents_every_std_item() {
+    let page = read(&book().join("stdlib.md"));
+    let vfs = MemoryVfs::new().with("Prod.toml", "[project]\nname = \"book\"\nsource = \"src\"\n");
+    let checked = prodc::check(&vfs).expect("loads");
+    let mut count = 0;
+    for file in checked.project.files.iter().filter(|f| f.is_std) {
+        for item in &file.unit.items {
+            let name = format!("`std.{}`", item.name.name);
+            assert!(page.contains(&name), "book/src/stdlib.md does not document {name}");
+            count += 1;
+        }
+    }
+    assert!(count >= 28, "only {count} std items found");
+}
