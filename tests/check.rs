@@ -56,7 +56,9 @@ fn every_code_of_this_phase_has_a_fixture() {
         .collect();
     for code in [
         "E0201", "E0202", "E0203", "E0301", "E0302", "E0303", "E0304", "E0305", "E0306", "E0307",
-        "E0308", "E0801", "E0802", "E0803", "W0804", "E0805", "E0806",
+        "E0308", "E0401", "E0402", "E0403", "E0404", "E0405", "E0406", "E0407", "E0408", "W0410",
+        "E0411", "E0501", "E0502", "E0504", "W0505", "E0506", "E0507", "E0602", "E0801", "E0802",
+        "E0803", "W0804", "E0805", "E0806",
     ] {
         assert!(
             names.iter().any(|n| n.starts_with(code)),
@@ -186,4 +188,108 @@ fn the_model_has_defaults_and_base_units() {
         (tag.ty.name.as_str(), tag.iov_policy.name.as_str()),
         ("DEV", "strict")
     );
+}
+
+/// The shipped project, read into memory so that a test can edit it.
+fn shipped() -> MemoryVfs {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests");
+    let mut vfs = MemoryVfs::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(&root)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            vfs = vfs.with(&rel, std::fs::read(entry.path()).expect("readable"));
+        }
+    }
+    vfs
+}
+
+/// Replaces the first `old` after `anchor` in one file.
+fn edit(vfs: &MemoryVfs, path: &str, anchor: &str, old: &str, new: &str) -> MemoryVfs {
+    let text = String::from_utf8(vfs.files[path].clone()).expect("utf-8");
+    let (head, tail) = text.split_at(text.find(anchor).expect("anchor present"));
+    assert!(
+        tail.contains(old),
+        "`{old}` not found after `{anchor}` in {path}"
+    );
+    vfs.clone()
+        .with(path, format!("{head}{}", tail.replacen(old, new, 1)))
+}
+
+fn codes(vfs: &MemoryVfs) -> Vec<(String, &'static str)> {
+    let checked = prodc::check(vfs).expect("loads");
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                checked
+                    .project
+                    .sources
+                    .get(d.primary.span.file)
+                    .name
+                    .clone(),
+                d.code.as_str(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_shipped_tags_check_clean_and_one_broken_iov_gives_exactly_its_error() {
+    let vfs = shipped();
+    assert_eq!(codes(&vfs), vec![]);
+    let tags = "proc9/tags.prod";
+    let (proc9, staging) = (
+        "globaltag data_reprocessing_proc9 {",
+        "globaltag staging_data_reprocessing {",
+    );
+    // A gap in the proc9 tag: experiment 6 left uncovered.
+    let gap = edit(
+        &vfs,
+        tags,
+        proc9,
+        "3:0 ..= 6:*      rev 3\n",
+        "3:0 ..= 5:*      rev 3\n",
+    );
+    assert_eq!(codes(&gap), vec![(tags.to_string(), "E0402")]);
+    // An overlap in the staging tag's written payloads.
+    let overlap = edit(
+        &vfs,
+        tags,
+        staging,
+        "7:2500 ..= 7:*   rev 23",
+        "7:2400 ..= 7:*   rev 23",
+    );
+    assert_eq!(codes(&overlap), vec![(tags.to_string(), "E0401")]);
+    // An overlap in the staging tag's imported dump, reported in the dump.
+    let dump = "dumps/bucket6.txt";
+    let imported = edit(
+        &vfs,
+        dump,
+        "",
+        "ECLCrystalEnergy 13 7,0,-1,-1",
+        "ECLCrystalEnergy 13 6,0,-1,-1",
+    );
+    assert_eq!(codes(&imported), vec![(dump.to_string(), "E0401")]);
+    // The proc9 tag closing VXDAlignment before the last runs of experiment 8.
+    let closed = edit(
+        &vfs,
+        tags,
+        proc9,
+        "8:1100 ..        rev 10",
+        "8:1100 ..= 8:1500 rev 10",
+    );
+    let expected = vec![
+        ("proc9/processing.prod".to_string(), "E0404"),
+        (tags.to_string(), "E0403"),
+    ];
+    assert_eq!(codes(&closed), expected);
 }

@@ -1,7 +1,11 @@
 //! Checks on the resolved model. Each submodule is one family of rules and
 //! only reads the model; it returns diagnostics.
 
+pub mod iov;
 mod productions;
+mod releases;
+mod runs;
+mod tags;
 mod uses;
 
 use crate::diagnostics::Diagnostic;
@@ -11,6 +15,9 @@ use crate::model::Model;
 pub fn check(model: &Model) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     productions::check(model, &mut diags);
+    releases::check(model, &mut diags);
+    runs::check(model, &mut diags);
+    tags::check(model, &mut diags);
     uses::check(model, &mut diags);
     diags
 }

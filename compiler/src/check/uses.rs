@@ -80,7 +80,7 @@ fn tag_id(
 ) {
     let Some(first) = stack.first() else { return };
     let tag: &GlobalTag = model.tag(first.value);
-    if prints(layout, "{globaltag.id") && tag.id.is_none() && !tag.id_invalid {
+    if prints(layout, "{globaltag.id") && tag.id.is_none() && !tag.invalid.contains(&"id") {
         diags.push(
             Diagnostic::new(
                 Code::E0306,

@@ -95,15 +95,16 @@ pub struct GlobalTag {
     pub name: Name,
     pub docs: Vec<String>,
     pub id: Option<Spanned<u64>>,
-    /// `id` is written but invalid (reported): not "missing" for its uses.
+    /// Fields written with an invalid value (already reported): later
+    /// checks must not treat them as missing or defaulted.
     #[serde(skip)]
-    pub id_invalid: bool,
+    pub invalid: Vec<&'static str>,
     #[serde(rename = "type")]
     pub ty: EnumValue,
     pub state: EnumValue,
     pub release: Option<Spanned<String>>,
     pub iov_policy: EnumValue,
-    pub base: Option<TagId>,
+    pub base: Option<Spanned<TagId>>,
     pub description: Option<String>,
     /// Payloads by name, written and imported lines merged, in name order.
     pub payloads: Vec<Payload>,
@@ -118,6 +119,10 @@ pub struct Payload {
     pub optional: bool,
     /// Written lines first in file order, then imported ones in file order.
     pub iovs: Vec<IovEntry>,
+    /// Lines of an import file were malformed and left out (reported):
+    /// the intervals may have holes that are not real gaps.
+    #[serde(skip)]
+    pub incomplete: bool,
 }
 
 /// One IoV line of a payload, written or imported.

@@ -42,8 +42,17 @@ pub struct Project {
     /// Standard library first, then the project's files in path order.
     pub files: Vec<LoadedFile>,
     /// The entries of each `payloads from`, keyed by the span of its path.
-    pub imports: BTreeMap<Span, Vec<ImportedIov>>,
+    pub imports: BTreeMap<Span, Import>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The entries read from one `payloads from` file.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub entries: Vec<ImportedIov>,
+    /// False when lines were malformed (and left out): the payloads may
+    /// miss intervals, so gaps in them are not reported again.
+    pub complete: bool,
 }
 
 /// Problems that stop loading before any diagnostics can be given (exit 2).
@@ -260,9 +269,11 @@ impl Project {
                 }
             };
             let (entries, diags) = parse_import(file, &self.sources.get(file).text);
-            // Two tags importing the same file would report its errors twice.
+            let complete = diags.is_empty();
+            // A file imported by two tags is reported twice; the repeats are
+            // dropped when diagnostics are sorted.
             self.diagnostics.extend(diags);
-            self.imports.insert(lit.span, entries);
+            self.imports.insert(lit.span, Import { entries, complete });
         }
     }
 

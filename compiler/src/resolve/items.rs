@@ -214,6 +214,17 @@ impl Cx<'_> {
             .map(|s| Spanned::new(LayoutId(s.value), s.span))
     }
 
+    /// Whether a written field of a tag failed to convert (already reported).
+    fn is_invalid(&self, fields: &Fields, field: &str) -> bool {
+        let Some(value) = fields.value(field) else {
+            return false;
+        };
+        match field {
+            "state" => values::enum_value(field, value, self.enum_def("gt_state")).is_err(),
+            _ => values::integer(field, value).is_err(),
+        }
+    }
+
     // ------------------------------------------------------------ items
 
     fn release(&self, entry: &Entry, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Release {
@@ -235,12 +246,18 @@ impl Cx<'_> {
             name: entry.name.clone(),
             docs: entry.item.docs.clone(),
             id: spanned_integer(fields, "id", diags),
-            id_invalid: integer_is_invalid(fields, "id"),
+            invalid: ["id", "state"]
+                .into_iter()
+                .filter(|f| self.is_invalid(fields, f))
+                .collect(),
             ty: self.enum_or(fields, "type", "gt_type", "DEV", diags),
             state: self.enum_or(fields, "state", "gt_state", "OPEN", diags),
             release: spanned_string(fields, "release", diags),
             iov_policy: self.enum_or(fields, "iov_policy", "iov_policy", "strict", diags),
-            base: self.tag_ref(fields, "base", diags),
+            base: fields
+                .value("base")
+                .and_then(|v| self.reference("base", v, &[ItemKind::GlobalTag], diags))
+                .map(|s| Spanned::new(TagId(s.value), s.span)),
             description: string(fields, "description", diags),
             payloads: self.payloads(entry, body, diags),
             is_std: entry.is_std,
@@ -282,6 +299,7 @@ impl Cx<'_> {
                     release: None,
                     optional: false,
                     iovs: Vec::new(),
+                    incomplete: false,
                 });
             payload.docs.extend(nested.docs.iter().cloned());
             for field in ["release", "optional"] {
@@ -317,9 +335,10 @@ impl Cx<'_> {
             let ast::Entry::Import(import) = item else {
                 continue;
             };
-            let Some(imported) = self.project.imports.get(&import.path.span) else {
+            let Some(import) = self.project.imports.get(&import.path.span) else {
                 continue;
             };
+            let imported = &import.entries;
             // Within one file an exact repeat of payload and IoV keeps the later line.
             let mut latest: BTreeMap<(String, String), usize> = BTreeMap::new();
             for (i, e) in imported.iter().enumerate() {
@@ -350,8 +369,10 @@ impl Cx<'_> {
                         release: None,
                         optional: false,
                         iovs: Vec::new(),
+                        incomplete: false,
                     });
                 payload.iovs.push(iov_entry(&e.line, true));
+                payload.incomplete |= !import.complete;
             }
         }
         payloads.into_values().collect()
@@ -783,13 +804,6 @@ fn spanned_integer(
         return None;
     }
     keep(values::integer(field, value), diags).map(|n| Spanned::new(n, value.span))
-}
-
-/// Whether a written integer field failed to convert (already reported).
-fn integer_is_invalid(fields: &Fields, field: &str) -> bool {
-    fields
-        .value(field)
-        .is_some_and(|v| values::integer(field, v).is_err())
 }
 
 /// A count of at least 1 (a divisor later), or its default.
