@@ -453,3 +453,91 @@ fn warnings_fail_only_with_deny_warnings() {
         "nothing is written when warnings are denied"
     );
 }
+
+#[test]
+fn schedule_shows_the_2019_calibration_chain_in_order() {
+    let out = prodc(&["schedule", "manifests"], &repo());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let steps: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols[0].to_string(), cols[1].to_string())
+        })
+        .collect();
+    let expected = [
+        "local_calibrations",
+        "cdc_tracking",
+        "alignment",
+        "cdst_production",
+        "other_calibrations",
+        "proc9",
+        "validation",
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((i + 1).to_string(), s.to_string()))
+        .collect();
+    assert_eq!(steps, expected, "{text}");
+    assert!(text.contains("critical path: local_calibrations → cdc_tracking → alignment → cdst_production → other_calibrations → proc9 → validation"), "{text}");
+    insta::assert_snapshot!("schedule_manifests", text);
+}
+
+#[test]
+fn graph_prints_dot_and_mermaid_deterministically() {
+    let dot = prodc(&["graph", "manifests"], &repo());
+    assert_eq!(dot.status.code(), Some(0), "{}", stderr(&dot));
+    assert!(stdout(&dot).starts_with("digraph dependencies {"));
+    assert_eq!(
+        dot.stdout,
+        prodc(&["graph", "manifests", "--format", "dot"], &repo()).stdout
+    );
+    insta::assert_snapshot!("graph_manifests_dot", stdout(&dot));
+    let mermaid = prodc(&["graph", "manifests", "--format", "mermaid"], &repo());
+    assert_eq!(mermaid.status.code(), Some(0));
+    insta::assert_snapshot!("graph_manifests_mermaid", stdout(&mermaid));
+}
+
+#[test]
+fn schedule_and_graph_refuse_a_project_with_errors() {
+    let dir = scratch("graph-errors");
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            (
+                "src/a.prod",
+                "calibration a { after = [b] }\ncalibration b { after = [a] }\n",
+            ),
+        ],
+    );
+    for command in ["schedule", "graph"] {
+        let out = prodc(&[command], &dir);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        assert!(stderr(&out).contains("E0601"), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
+fn build_writes_the_graph_target() {
+    let dir = scratch("graph-build");
+    let out_dir = dir.join("out");
+    let out = prodc(
+        &[
+            "build",
+            "manifests",
+            "--out",
+            out_dir.to_str().expect("utf-8 path"),
+        ],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dot = std::fs::read_to_string(out_dir.join("graph/dependencies.dot")).expect("dot written");
+    assert_eq!(dot, stdout(&prodc(&["graph", "manifests"], &repo())));
+    assert!(out_dir.join("graph/dependencies.mmd").exists());
+}

@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod graph;
 pub mod model;
 pub mod project;
 pub mod resolve;

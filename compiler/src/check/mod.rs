@@ -1,6 +1,7 @@
 //! Checks on the resolved model. Each submodule is one family of rules and
 //! only reads the model; it returns diagnostics.
 
+mod calibrations;
 pub mod iov;
 mod productions;
 mod releases;
@@ -14,6 +15,7 @@ use crate::model::Model;
 /// Runs every check of the model.
 pub fn check(model: &Model) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    calibrations::check(model, &mut diags);
     productions::check(model, &mut diags);
     releases::check(model, &mut diags);
     runs::check(model, &mut diags);

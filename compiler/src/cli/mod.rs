@@ -4,6 +4,7 @@
 //! 2 usage or I/O failure.
 
 mod disk;
+mod graph;
 mod output;
 
 pub use disk::DiskVfs;
@@ -75,6 +76,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print the schedule of the calibration and processing steps.
+    #[command(
+        after_help = "Stages run in order; the steps of one stage can run in parallel. Durations come from `duration`."
+    )]
+    Schedule {
+        /// The project directory (holding Prod.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+    },
+    /// Print the dependency graph of calibrations, processings and tags.
+    Graph {
+        /// The project directory (holding Prod.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// Graphviz DOT or a Mermaid flowchart.
+        #[arg(long, value_enum, default_value = "dot")]
+        format: graph::GraphFormat,
+    },
     /// Print the book's page for a diagnostic code.
     Explain {
         /// A code such as E0402 or W0410.
@@ -107,6 +126,11 @@ pub fn main() -> ExitCode {
             targets,
             deny_warnings,
         } => run_build(&project, out.as_deref(), &targets, format, deny_warnings),
+        Command::Schedule { project } => graph::run_schedule(&project, format),
+        Command::Graph {
+            project,
+            format: graph_format,
+        } => graph::run_graph(&project, graph_format, format),
         Command::Explain { code } => run_explain(&code),
     };
     ExitCode::from(code)
@@ -127,7 +151,7 @@ fn human_style() -> HumanStyle {
 }
 
 /// Loads and checks a project; `Err` carries the exit code of a failure.
-fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
+pub(crate) fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
     let vfs = DiskVfs::open(project).map_err(|e| {
         fail(&format!(
             "cannot open project `{}`: {}",
@@ -140,7 +164,7 @@ fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
 }
 
 /// What a command does, for the summary line: ("check", "checked").
-type Verb = (&'static str, &'static str);
+pub(crate) type Verb = (&'static str, &'static str);
 
 /// Prints the diagnostics and the summary; returns whether the run failed.
 fn report(
@@ -233,7 +257,7 @@ fn run_build(
         return 1;
     }
     let Some(out_dir) = out_dir else { return 1 };
-    let names: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let names = build_targets(&checked, targets, format);
     let outputs = emit::build(&checked, &names);
     match output::write_outputs(&out_dir, &outputs) {
         Ok(()) => {
@@ -248,6 +272,35 @@ fn run_build(
         }
         Err(err) => fail(&format!("cannot write the output: {err}")),
     }
+}
+
+/// The targets to build: those named with `--target`, else `model` and the
+/// targets of `[build] targets` that this version emits (with a note for
+/// the others, so that nothing is skipped silently).
+fn build_targets<'a>(
+    checked: &'a Checked,
+    targets: &'a [String],
+    format: MessageFormat,
+) -> Vec<&'a str> {
+    if !targets.is_empty() {
+        return targets.iter().map(String::as_str).collect();
+    }
+    let mut names = vec!["model"];
+    let configured = checked
+        .project
+        .config
+        .as_ref()
+        .map(|c| c.build.targets.as_slice())
+        .unwrap_or_default();
+    for target in configured {
+        let name = target.get_ref().as_str();
+        if emit::find_target(name).is_some() {
+            names.push(name);
+        } else if format == MessageFormat::Human {
+            eprintln!("note: target `{name}` of `[build] targets` is not emitted by this version of prodc");
+        }
+    }
+    names
 }
 
 /// Works out the output directory and adds `E0106` when it is, or contains,

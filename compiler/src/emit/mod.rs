@@ -4,6 +4,7 @@
 //! command line writes it atomically. No emitter reads the clock or the
 //! machine, so the same manifests always give the same bytes.
 
+mod graph;
 mod model;
 
 use crate::Checked;
@@ -21,11 +22,18 @@ pub struct Target {
 }
 
 /// The targets this version emits, in build order.
-pub const TARGETS: &[Target] = &[Target {
-    name: "model",
-    about: "model.json: the resolved model, for tools",
-    emit: model::emit,
-}];
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "model",
+        about: "model.json: the resolved model, for tools",
+        emit: model::emit,
+    },
+    Target {
+        name: "graph",
+        about: "graph/dependencies.{dot,mmd}: calibrations, processings and tags",
+        emit: graph::emit,
+    },
+];
 
 pub fn find_target(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name == name)

@@ -156,11 +156,6 @@ impl Cx<'_> {
             .map(|(_, i)| Spanned::new(i, value.span))
     }
 
-    fn tag_ref(&self, fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<TagId> {
-        self.reference(field, fields.value(field)?, &[ItemKind::GlobalTag], diags)
-            .map(|s| TagId(s.value))
-    }
-
     /// `globaltags = [a, b]` or `globaltag = a`.
     fn tag_stack(&self, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<TagId>> {
         let mut stack = Vec::new();
@@ -401,7 +396,10 @@ impl Cx<'_> {
                 }
             })
             .collect();
-        let into = self.tag_ref(fields, "into", diags);
+        let into = fields
+            .value("into")
+            .and_then(|v| self.reference("into", v, &[ItemKind::GlobalTag], diags))
+            .map(|s| Spanned::new(TagId(s.value), s.span));
         if !produces.is_empty() && fields.value("into").is_none() {
             diags.push(
                 Diagnostic::new(
@@ -429,7 +427,7 @@ impl Cx<'_> {
             input: fields
                 .value("input")
                 .and_then(|v| self.reference("input", v, &[ItemKind::Processing], diags))
-                .map(|s| ProcessingId(s.value)),
+                .map(|s| Spanned::new(ProcessingId(s.value), s.span)),
             duration_hours: fields
                 .value("duration")
                 .and_then(|v| keep(values::duration_hours("duration", v), diags)),
