@@ -3,7 +3,8 @@
 //! The pipeline, one module per phase, each a plain function from data to
 //! data: [`project`] loads `Prod.toml` and the files through a [`project::Vfs`],
 //! [`syntax`] parses them, [`resolve`] builds the typed
-//! [`model`], [`check`] applies the rules, [`emit`] renders the build outputs. Only [`cli`]
+//! [`model`], [`check`] applies the rules, [`layout`] lowers it to
+//! concrete output paths, [`emit`] renders the build outputs. Only [`cli`]
 //! touches the disk and the terminal. Diagnostics ([`diagnostics`]) carry
 //! [`source::Span`]s and become miette reports only when rendered.
 
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod graph;
+pub mod layout;
 pub mod model;
 pub mod project;
 pub mod resolve;
@@ -28,6 +30,8 @@ use source::SourceMap;
 pub struct Checked {
     pub project: Project,
     pub model: model::Model,
+    /// Every output directory of the project, sorted by path.
+    pub datasets: Vec<layout::Dataset>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -44,10 +48,13 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     let (model, resolve_diags) = resolve::resolve(&project);
     diagnostics.extend(resolve_diags);
     diagnostics.extend(check::check(&model));
+    let (datasets, layout_diags) = layout::datasets(&model);
+    diagnostics.extend(layout_diags);
     sort_diagnostics(&mut diagnostics, &project.sources);
     Ok(Checked {
         project,
         model,
+        datasets,
         diagnostics,
     })
 }

@@ -7,7 +7,6 @@ mod productions;
 mod releases;
 mod runs;
 mod tags;
-mod uses;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Model;
@@ -20,7 +19,6 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     releases::check(model, &mut diags);
     runs::check(model, &mut diags);
     tags::check(model, &mut diags);
-    uses::check(model, &mut diags);
     diags
 }
 

@@ -5,6 +5,7 @@
 //! machine, so the same manifests always give the same bytes.
 
 mod graph;
+mod lpn;
 mod model;
 
 use crate::Checked;
@@ -27,6 +28,11 @@ pub const TARGETS: &[Target] = &[
         name: "model",
         about: "model.json: the resolved model, for tools",
         emit: model::emit,
+    },
+    Target {
+        name: "lpn",
+        about: "lpn/paths.txt and lpn/paths.json: every output path and its owner",
+        emit: lpn::emit,
     },
     Target {
         name: "graph",
