@@ -10,7 +10,7 @@ fn built_paths() -> Vec<String> {
             .expect("project");
     let checked = prodc::check(&vfs).expect("loads");
     assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
-    let outputs = prodc::emit::build(&checked, &["lpn"]);
+    let outputs = prodc::emit::build(&checked, &["lpn"]).expect("builds");
     let text = String::from_utf8(outputs["lpn/paths.txt"].clone()).expect("utf-8");
     assert!(text.ends_with('\n'));
     text.lines().map(str::to_string).collect()

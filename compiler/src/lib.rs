@@ -13,12 +13,14 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod graph;
+pub mod jobs;
 pub mod layout;
 pub mod model;
 pub mod project;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
+pub mod targets;
 
 use diagnostics::Diagnostic;
 use project::{Project, ProjectError, Vfs};
@@ -50,13 +52,16 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     diagnostics.extend(check::check(&model));
     let (datasets, layout_diags) = layout::datasets(&model);
     diagnostics.extend(layout_diags);
-    sort_diagnostics(&mut diagnostics, &project.sources);
-    Ok(Checked {
+    let mut checked = Checked {
         project,
         model,
         datasets,
         diagnostics,
-    })
+    };
+    let gbasf2 = jobs::check_gbasf2(&checked);
+    checked.diagnostics.extend(gbasf2);
+    sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
+    Ok(checked)
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

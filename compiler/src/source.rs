@@ -65,6 +65,8 @@ pub enum Origin {
     Config,
     /// A file of the embedded standard library.
     Std,
+    /// A template of an emitted artifact, built in or overridden.
+    Template,
 }
 
 /// One loaded file: its project-relative name (with `/` separators) and text.
@@ -113,6 +115,18 @@ impl SourceFile {
             self.text[start..end].chars().count()
         };
         (line + 1, column + 1)
+    }
+
+    /// The byte offset of a 1-based line and column (clamped to the text).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let start = self.line_start(line.saturating_sub(1));
+        let rest = &self.text[start..];
+        let line_text = rest.split('\n').next().unwrap_or("");
+        start
+            + line_text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i)
     }
 
     /// The byte offset where the 0-based `line` starts (clamped).

@@ -44,6 +44,11 @@ enum FormatArg {
     Github,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Job,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Parse and check a project; report every problem.
@@ -94,6 +99,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: graph::GraphFormat,
     },
+    /// Print a JSON Schema of prodc's output formats.
+    Schema {
+        /// `job`: the files of the `jobs` target.
+        #[arg(value_enum)]
+        what: SchemaKind,
+    },
     /// Print the book's page for a diagnostic code.
     Explain {
         /// A code such as E0402 or W0410.
@@ -131,6 +142,12 @@ pub fn main() -> ExitCode {
             project,
             format: graph_format,
         } => graph::run_graph(&project, graph_format, format),
+        Command::Schema {
+            what: SchemaKind::Job,
+        } => {
+            print!("{}", emit::JOB_SCHEMA);
+            0
+        }
         Command::Explain { code } => run_explain(&code),
     };
     ExitCode::from(code)
@@ -258,7 +275,15 @@ fn run_build(
     }
     let Some(out_dir) = out_dir else { return 1 };
     let names = build_targets(&checked, targets, format);
-    let outputs = emit::build(&checked, &names);
+    let outputs = match emit::build(&checked, &names) {
+        Ok(outputs) => outputs,
+        Err(diags) => {
+            // Nothing is written: report the template errors like any other.
+            checked.diagnostics = diags;
+            report(&checked, format, deny_warnings, ("build", "built"));
+            return 1;
+        }
+    };
     match output::write_outputs(&out_dir, &outputs) {
         Ok(()) => {
             if format == MessageFormat::Human {

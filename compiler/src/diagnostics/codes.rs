@@ -60,6 +60,7 @@ codes! {
     E0112 => "unknown unit suffix on a number",
     E0113 => "unclosed delimiter",
     E0114 => "block not allowed here",
+    E0115 => "template of an emitted artifact failed",
     E0201 => "duplicate item name",
     E0202 => "unknown reference",
     E0203 => "reference to an item of the wrong kind",

@@ -4,22 +4,36 @@
 //! command line writes it atomically. No emitter reads the clock or the
 //! machine, so the same manifests always give the same bytes.
 
+mod batch;
 mod graph;
+mod jobs;
 mod lpn;
 mod model;
+pub mod templates;
 
+pub use jobs::JOB_SCHEMA;
+
+use crate::diagnostics::Diagnostic;
 use crate::Checked;
 use std::collections::BTreeMap;
 
 /// Output-relative path (with `/`) to file content.
 pub type Outputs = BTreeMap<String, Vec<u8>>;
 
+/// How a target writes its files: infallibly, or reporting diagnostics
+/// (a template that fails to render, `E0115`).
+#[derive(Debug, Clone, Copy)]
+pub enum Emit {
+    Plain(fn(&Checked, &mut Outputs)),
+    Fallible(fn(&Checked, &mut Outputs) -> Result<(), Vec<Diagnostic>>),
+}
+
 /// A build target that the compiler can emit.
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
     pub name: &'static str,
     pub about: &'static str,
-    emit: fn(&Checked, &mut Outputs),
+    pub emit: Emit,
 }
 
 /// The targets this version emits, in build order.
@@ -27,17 +41,27 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "model",
         about: "model.json: the resolved model, for tools",
-        emit: model::emit,
+        emit: Emit::Plain(model::emit),
+    },
+    Target {
+        name: "jobs",
+        about: "jobs/<owner>/<id>.json: one production request per production or run range",
+        emit: Emit::Plain(jobs::emit),
+    },
+    Target {
+        name: "batch",
+        about: "batch/<scheduler>/: scripts for the schedulers of `[batch] schedulers`",
+        emit: Emit::Fallible(batch::emit),
     },
     Target {
         name: "lpn",
         about: "lpn/paths.txt and lpn/paths.json: every output path and its owner",
-        emit: lpn::emit,
+        emit: Emit::Plain(lpn::emit),
     },
     Target {
         name: "graph",
         about: "graph/dependencies.{dot,mmd}: calibrations, processings and tags",
-        emit: graph::emit,
+        emit: Emit::Plain(graph::emit),
     },
 ];
 
@@ -46,14 +70,28 @@ pub fn find_target(name: &str) -> Option<&'static Target> {
 }
 
 /// Emits the given targets (all when `names` is empty). Call only on a
-/// project without errors.
-pub fn build(checked: &Checked, names: &[&str]) -> Outputs {
+/// project without errors; a template that fails gives diagnostics instead
+/// of outputs.
+pub fn build(checked: &Checked, names: &[&str]) -> Result<Outputs, Vec<Diagnostic>> {
     let mut outputs = Outputs::new();
+    let mut diags = Vec::new();
     for target in TARGETS
         .iter()
         .filter(|t| names.is_empty() || names.contains(&t.name))
     {
-        (target.emit)(checked, &mut outputs);
+        match target.emit {
+            Emit::Plain(emit) => emit(checked, &mut outputs),
+            Emit::Fallible(emit) => {
+                if let Err(mut errors) = emit(checked, &mut outputs) {
+                    diags.append(&mut errors);
+                }
+            }
+        }
     }
-    outputs
+    if diags.is_empty() {
+        Ok(outputs)
+    } else {
+        crate::sort_diagnostics(&mut diags, &checked.project.sources);
+        Err(diags)
+    }
 }

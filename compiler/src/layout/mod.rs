@@ -5,7 +5,7 @@
 //! `docs` and `jobs` targets print; collisions between any two datasets of
 //! the project are `E0703`.
 
-mod expand;
+pub mod expand;
 pub mod template;
 
 pub use expand::{Dataset, OwnerKind};

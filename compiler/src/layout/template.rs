@@ -169,6 +169,25 @@ impl Template {
         })
     }
 
+    /// The template with the given values, and `<NAME>` (e.g. `<RUN>`) for
+    /// placeholders without one; the closure gets the padding width too.
+    pub fn render_with(
+        &self,
+        value: &dyn Fn(Placeholder, Option<usize>) -> Option<String>,
+    ) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.clone(),
+                Part::Value {
+                    placeholder, pad, ..
+                } => value(*placeholder, *pad).unwrap_or_else(|| {
+                    format!("<{}>", placeholder.name().to_uppercase().replace('.', "_"))
+                }),
+            })
+            .collect()
+    }
+
     /// The template with `<NAME>` for each placeholder, for documentation.
     pub fn pattern(&self, shown: &dyn Fn(Placeholder) -> Option<String>) -> String {
         self.parts

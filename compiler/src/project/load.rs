@@ -43,6 +43,9 @@ pub struct Project {
     pub files: Vec<LoadedFile>,
     /// The entries of each `payloads from`, keyed by the span of its path.
     pub imports: BTreeMap<Span, Import>,
+    /// Every template of emitted artifacts, by name (`batch/slurm.sh.hbs`):
+    /// the project's override if it has one, else the built-in text.
+    pub templates: BTreeMap<String, FileId>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -144,6 +147,7 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
         sources,
         files: Vec::new(),
         imports: BTreeMap::new(),
+        templates: BTreeMap::new(),
         diagnostics,
     };
     for (name, text) in STDLIB {
@@ -156,6 +160,7 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
     if let Some(config) = &config {
         project.load_manifests(vfs, config, config_file);
     }
+    project.load_templates(vfs, config.as_ref());
     project.config = config;
     Ok(project)
 }
@@ -275,6 +280,54 @@ impl Project {
             self.diagnostics.extend(diags);
             self.imports.insert(lit.span, Import { entries, complete });
         }
+    }
+
+    /// Loads every template: the project's override below `[templates] dir`
+    /// when there is one, else the built-in text. An override that cannot
+    /// be read (or leads out of the project) is `E0105`.
+    fn load_templates(&mut self, vfs: &dyn Vfs, config: Option<&Config>) {
+        let dir = config.and_then(|c| normalize("", c.templates.dir.get_ref()));
+        for (name, builtin) in crate::targets::TEMPLATES {
+            let override_path = dir.as_ref().and_then(|d| normalize(d, name));
+            let found = match override_path.as_deref().map(|p| (p, vfs.read(p))) {
+                Some((path, Ok(bytes))) => match decode(bytes) {
+                    (text, None) => Some((path.to_string(), text)),
+                    (_, Some((_, what))) => {
+                        self.template_error(path, &what);
+                        None
+                    }
+                },
+                Some((_, Err(ReadError::NotFound))) | None => None,
+                Some((path, Err(err))) => {
+                    self.template_error(path, &err.to_string());
+                    None
+                }
+            };
+            let file = match found {
+                Some((path, text)) => {
+                    self.sources
+                        .add(SourceFile::new(path, text, Origin::Template))
+                }
+                None => self.sources.add(SourceFile::new(
+                    format!("<targets>/{name}"),
+                    *builtin,
+                    Origin::Template,
+                )),
+            };
+            self.templates.insert(name.to_string(), file);
+        }
+    }
+
+    fn template_error(&mut self, path: &str, what: &str) {
+        let file = self.sources.add(SourceFile::new(
+            path.to_string(),
+            String::new(),
+            Origin::Template,
+        ));
+        self.diagnostics.push(
+            Diagnostic::new(Code::E0105, format!("cannot read the template override `{path}`: {what}"), Span::new(file, 0, 0), "template override")
+                .with_help("template overrides are UTF-8 files inside the project's `[templates] dir`; fix or remove the file to use the built-in template"),
+        );
     }
 
     /// The `std.` or project-relative display name of a file.

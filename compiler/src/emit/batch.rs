@@ -1,0 +1,120 @@
+//! The `batch` target: scripts for the schedulers of `[batch] schedulers`,
+//! rendered from the templates in `targets/batch/` (or the project's
+//! overrides): Slurm and LSF array scripts `batch/<scheduler>/<job>.sh`,
+//! HTCondor submit descriptions `batch/htcondor/<job>.sub` with their `.sh`
+//! wrapper, and one gbasf2 `batch/gbasf2/submit.sh` for all productions.
+
+use super::templates::Renderer;
+use super::Outputs;
+use crate::diagnostics::Diagnostic;
+use crate::jobs::{gbasf2_project, jobs, Job};
+use crate::layout::OwnerKind;
+use crate::Checked;
+use serde_json::{json, Value};
+
+/// The template data of one job's scripts.
+fn job_data(job: &Job, script: &str, wrapper: &str) -> Value {
+    let campaign = job.kind == OwnerKind::Campaign;
+    let lpns: Vec<&String> = job.outputs.iter().flat_map(|o| o.lpns.iter()).collect();
+    let patterns: Vec<&String> = job
+        .outputs
+        .iter()
+        .filter_map(|o| o.lpn_pattern.as_ref())
+        .collect();
+    json!({
+        "job": job,
+        "campaign": campaign,
+        "production_id": job.production_id.map_or(String::new(), |p| p.to_string()),
+        "globaltags": job.globaltags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(","),
+        "lpns": lpns,
+        "lpn_pattern": patterns.first().map_or("", |p| p.as_str()),
+        "lpn_patterns": patterns,
+        "files_per_block": job.files_per_block,
+        "first_run": job.runs.first().map_or(0, |r| r.first),
+        "run_pad": job.run_pad,
+        "last_task": job.tasks.saturating_sub(1),
+        "script": script,
+        "wrapper": wrapper,
+    })
+}
+
+pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<Diagnostic>> {
+    let renderer = Renderer::new(checked)?;
+    let schedulers: Vec<String> = checked
+        .project
+        .config
+        .as_ref()
+        .map(|c| {
+            c.batch
+                .schedulers
+                .iter()
+                .map(|s| s.get_ref().clone())
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["slurm".to_string()]);
+    let jobs = jobs(checked);
+    let mut diags = Vec::new();
+    let mut put = |path: String, rendered: Result<String, Diagnostic>| match rendered {
+        Ok(mut text) => {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            outputs.insert(path, text.into_bytes());
+        }
+        Err(diag) => diags.push(diag),
+    };
+    for scheduler in &schedulers {
+        match scheduler.as_str() {
+            "slurm" | "lsf" => {
+                for job in jobs.iter().filter(|j| j.tasks > 0) {
+                    let path = format!("batch/{scheduler}/{}.sh", job.name);
+                    let data = job_data(job, &format!("<out>/{path}"), "");
+                    put(
+                        path,
+                        renderer.render(&format!("batch/{scheduler}.sh.hbs"), &data),
+                    );
+                }
+            }
+            "htcondor" => {
+                for job in jobs.iter().filter(|j| j.tasks > 0) {
+                    let sub = format!("batch/htcondor/{}.sub", job.name);
+                    let wrapper = format!("{}.sh", job.name);
+                    let data = job_data(job, &format!("<out>/{sub}"), &wrapper);
+                    put(sub, renderer.render("batch/htcondor.sub.hbs", &data));
+                    put(
+                        format!("batch/htcondor/{wrapper}"),
+                        renderer.render("batch/htcondor.sh.hbs", &data),
+                    );
+                }
+            }
+            "gbasf2" => {
+                let submissions: Vec<Value> = jobs
+                    .iter()
+                    .filter(|j| j.kind == OwnerKind::Campaign && j.tasks > 0)
+                    .map(|j| {
+                        json!({
+                            "comment": format!("{} production {} ({}, {} events)", j.sample.as_deref().unwrap_or(""), j.id, j.background.as_deref().unwrap_or(""), j.events.unwrap_or(0)),
+                            "steering": j.steering,
+                            "project": gbasf2_project(j),
+                            "release": j.release,
+                            "priority": j.priority.as_ref().map_or(0, |p| p.value * 2),
+                        })
+                    })
+                    .collect();
+                put(
+                    "batch/gbasf2/submit.sh".to_string(),
+                    renderer.render(
+                        "batch/gbasf2.sh.hbs",
+                        &json!({ "submissions": submissions }),
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
+    }
+}
