@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod graph;
+pub mod gtplan;
 pub mod jobs;
 pub mod layout;
 pub mod model;

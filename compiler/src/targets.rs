@@ -30,4 +30,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "batch/gbasf2.sh.hbs",
         include_str!("../../targets/batch/gbasf2.sh.hbs"),
     ),
+    (
+        "gtplan/upload.sh.hbs",
+        include_str!("../../targets/gtplan/upload.sh.hbs"),
+    ),
 ];

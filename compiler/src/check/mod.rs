@@ -6,7 +6,7 @@ pub mod iov;
 mod productions;
 mod releases;
 mod runs;
-mod tags;
+pub mod tags;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Model;

@@ -286,7 +286,7 @@ fn cycle_diagnostic(model: &Model, cycle: &[TagId]) -> Diagnostic {
 
 /// A tag's effective payloads: its base's (recursively), replaced by its
 /// own of the same name. A `base` cycle stops the walk.
-pub(super) fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &Payload)> {
+pub fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &Payload)> {
     let mut chain = Vec::new();
     let mut at = Some(tag);
     while let Some(id) = at {

@@ -6,6 +6,7 @@
 mod disk;
 mod graph;
 mod output;
+mod plan;
 
 pub use disk::DiskVfs;
 
@@ -99,6 +100,31 @@ enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: graph::GraphFormat,
     },
+    /// Compare a global tag of the manifests with its current state.
+    #[command(
+        after_help = "Exit status: 0 no changes, 2 changes pending, 1 errors (Terraform's convention)."
+    )]
+    Plan {
+        /// The project directory (holding Prod.toml).
+        project: PathBuf,
+        /// The global tag to plan.
+        tag: String,
+        /// The tag's current content (`b2conditionsdb legacydownload`, database.txt format).
+        #[arg(long)]
+        current: PathBuf,
+        /// The tag's current state; the declared state must be reachable from it.
+        #[arg(long, value_parser = ["OPEN", "TESTING", "VALIDATED", "PUBLISHED", "RUNNING", "INVALID"])]
+        current_state: Option<String>,
+        /// For a RUNNING tag: the first run of the update (EXP:RUN).
+        #[arg(long)]
+        running_from: Option<String>,
+        /// Save the plan, with a fingerprint of the current state, as JSON.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Refuse if this saved plan was made against another current state.
+        #[arg(long)]
+        apply_check: Option<PathBuf>,
+    },
     /// Print a JSON Schema of prodc's output formats.
     Schema {
         /// `job`: the files of the `jobs` target.
@@ -142,6 +168,26 @@ pub fn main() -> ExitCode {
             project,
             format: graph_format,
         } => graph::run_graph(&project, graph_format, format),
+        Command::Plan {
+            project,
+            tag,
+            current,
+            current_state,
+            running_from,
+            out,
+            apply_check,
+        } => {
+            let args = plan::PlanArgs {
+                project: &project,
+                tag: &tag,
+                current: &current,
+                current_state: current_state.as_deref(),
+                running_from: running_from.as_deref(),
+                out: out.as_deref(),
+                apply_check: apply_check.as_deref(),
+            };
+            plan::run_plan(&args, format)
+        }
         Command::Schema {
             what: SchemaKind::Job,
         } => {

@@ -85,6 +85,7 @@ codes! {
     E0411 => "invalid tag used",
     E0412 => "tag's declared state not reachable from current state",
     E0413 => "running-tag update breaks running-update rules",
+    E0414 => "stale saved plan",
     E0501 => "malformed release string or release constraint",
     E0502 => "release does not satisfy a constraint",
     E0504 => "undeclared release",

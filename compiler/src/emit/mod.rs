@@ -5,7 +5,9 @@
 //! machine, so the same manifests always give the same bytes.
 
 mod batch;
+mod docs;
 mod graph;
+mod gtplan;
 mod jobs;
 mod lpn;
 mod model;
@@ -54,9 +56,19 @@ pub const TARGETS: &[Target] = &[
         emit: Emit::Fallible(batch::emit),
     },
     Target {
+        name: "gtplan",
+        about: "gtplan/<tag>/: payload lists by calibration stage, the plan and upload.sh",
+        emit: Emit::Fallible(gtplan::emit),
+    },
+    Target {
         name: "lpn",
         about: "lpn/paths.txt and lpn/paths.json: every output path and its owner",
         emit: Emit::Plain(lpn::emit),
+    },
+    Target {
+        name: "docs",
+        about: "docs/: Markdown pages of paths and samples for analysts (mdBook)",
+        emit: Emit::Plain(docs::emit),
     },
     Target {
         name: "graph",

@@ -94,14 +94,28 @@ impl<'a> Renderer<'a> {
                 .template_name
                 .clone()
                 .unwrap_or_else(|| name.to_string());
-            let file = self
-                .files
-                .get(&failing)
-                .or_else(|| self.files.get(name))
-                .copied()
-                .expect("every rendered template is registered");
             let pos = err.line_no.zip(err.column_no);
-            template_error(self.sources, file, &failing, pos, err.reason().to_string())
+            // Every template of `crate::targets` is registered under its
+            // name; the failing one is that or a partial it includes.
+            match self.files.get(&failing).or_else(|| self.files.get(name)) {
+                Some(&file) => {
+                    template_error(self.sources, file, &failing, pos, err.reason().to_string())
+                }
+                None => {
+                    let (_, &any) = self
+                        .files
+                        .iter()
+                        .next()
+                        .expect("the built-in templates are never empty");
+                    template_error(
+                        self.sources,
+                        any,
+                        name,
+                        None,
+                        format!("no template `{name}`: {}", err.reason()),
+                    )
+                }
+            }
         })
     }
 }

@@ -1,0 +1,278 @@
+//! `prodc plan PROJECT TAG --current FILE`: the difference between a tag's
+//! content in the manifests and its current state in the conditions
+//! database, like `terraform plan`. Exit 0 without changes, 2 with changes,
+//! 1 on any error.
+
+use super::{load, report};
+use crate::diagnostics::render::MessageFormat;
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::gtplan::diff::{diff, fingerprint, Plan};
+use crate::gtplan::{stages, states, Entry, IovKey};
+use crate::model::{RunId, TagId};
+use crate::source::{Origin, SourceFile, Span};
+use crate::syntax::import::parse_import;
+use crate::Checked;
+use std::path::Path;
+
+/// The options of `prodc plan`.
+pub struct PlanArgs<'a> {
+    pub project: &'a Path,
+    pub tag: &'a str,
+    pub current: &'a Path,
+    pub current_state: Option<&'a str>,
+    pub running_from: Option<&'a str>,
+    pub out: Option<&'a Path>,
+    pub apply_check: Option<&'a Path>,
+}
+
+/// Adds the command line as a source, so that errors about its arguments
+/// point at them; returns the span of `arg` in it.
+fn argument(checked: &mut Checked, line: &str, arg: &str) -> Span {
+    let file = checked.project.sources.add(SourceFile::new(
+        "<command line>",
+        line.to_string(),
+        Origin::Config,
+    ));
+    let at = line.find(arg).unwrap_or(0);
+    Span::new(file, at, at + arg.len())
+}
+
+pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
+    let (_, mut checked) = match load(args.project) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if checked.has_errors() {
+        report(&checked, format, false, ("plan", "planned"));
+        return 1;
+    }
+    let current_name = args.current.display().to_string();
+    let line = format!("prodc plan {} --current {current_name}", args.tag);
+    let tag_index = checked
+        .model
+        .tags
+        .iter()
+        .position(|t| !t.is_std && t.name.text == args.tag);
+    let Some(tag_index) = tag_index else {
+        let span = argument(&mut checked, &line, args.tag);
+        let names = checked
+            .model
+            .tags
+            .iter()
+            .filter(|t| !t.is_std)
+            .map(|t| t.name.text.as_str());
+        let mut diag = Diagnostic::new(
+            Code::E0202,
+            format!("unknown globaltag `{}`", args.tag),
+            span,
+            "no globaltag of the project has this name",
+        );
+        if let Some(s) = did_you_mean(args.tag, names) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        }
+        checked.diagnostics = vec![diag];
+        report(&checked, format, false, ("plan", "planned"));
+        return 1;
+    };
+    let text = match std::fs::read(args.current) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) => {
+            let span = argument(&mut checked, &line, &current_name);
+            checked.diagnostics = vec![Diagnostic::new(
+                Code::E0105,
+                format!("cannot read the current state `{current_name}`: {}", err.to_string().to_lowercase()),
+                span,
+                "current state",
+            )
+            .with_help("give the tag's content as written by `b2conditionsdb legacydownload` (the database.txt format)")];
+            report(&checked, format, false, ("plan", "planned"));
+            return 1;
+        }
+    };
+    let file = checked.project.sources.add(SourceFile::new(
+        current_name.clone(),
+        text.clone(),
+        Origin::Import,
+    ));
+    let (imported, mut diags) = parse_import(file, &text);
+    let current: Vec<Entry> = imported
+        .iter()
+        .map(|e| Entry {
+            payload: e.payload.name.clone(),
+            revision: crate::gtplan::revision_text(&match &e.line.rev {
+                crate::syntax::ast::Revision::Number { value, .. } => {
+                    crate::model::Revision::Number(*value)
+                }
+                crate::syntax::ast::Revision::Text(s) => {
+                    crate::model::Revision::Text(s.value.clone())
+                }
+            }),
+            iov: IovKey::of(&crate::resolve::values::iov(&e.line.iov.kind)),
+        })
+        .collect();
+    let tag_id = TagId(tag_index as u32);
+    let desired: Vec<Entry> = stages(&checked.model, tag_id)
+        .into_iter()
+        .flat_map(|s| s.entries)
+        .collect();
+    let plan = diff(args.tag, &desired, &current, &text);
+    rules(&mut checked, tag_id, &plan, args, &line, &mut diags);
+    if let Some(saved) = args.apply_check {
+        stale(&mut checked, &plan, saved, &line, &mut diags);
+    }
+    if !diags.is_empty() {
+        checked.diagnostics = diags;
+        crate::sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
+        report(&checked, format, false, ("plan", "planned"));
+        return 1;
+    }
+    print!("{}", plan.text(&format!("`{current_name}`")));
+    if let Some(out) = args.out {
+        let mut json = serde_json::to_string_pretty(&plan).expect("plans serialise");
+        json.push('\n');
+        if let Err(err) = std::fs::write(out, json) {
+            eprintln!(
+                "error: cannot write `{}`: {}",
+                out.display(),
+                err.to_string().to_lowercase()
+            );
+            return 1;
+        }
+    }
+    if plan.has_changes() {
+        2
+    } else {
+        0
+    }
+}
+
+/// E0409 (immutable tag would change), E0412 (declared state unreachable)
+/// and E0413 (running-update rules).
+fn rules(
+    checked: &mut Checked,
+    tag_id: TagId,
+    plan: &Plan,
+    args: &PlanArgs,
+    line: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let tag = checked.model.tag(tag_id).clone();
+    let declared = tag.state.name.as_str();
+    if plan.has_changes() && (declared == "PUBLISHED" || declared == "INVALID") {
+        diags.push(
+            Diagnostic::new(
+                Code::E0409,
+                format!("globaltag `{}` is {declared} but its content would change: {}", tag.name.text, plan.summary()),
+                tag.name.span,
+                format!("declared {declared}"),
+            )
+            .with_help("a published tag is immutable: put the new payloads into a new tag (`base` = this tag) instead"),
+        );
+    }
+    if let Some(current) = args.current_state {
+        if states::path(current, declared).is_none() {
+            let span = argument(
+                checked,
+                &format!("{line} --current-state {current}"),
+                current,
+            );
+            diags.push(
+                Diagnostic::new(
+                    Code::E0412,
+                    format!("globaltag `{}` cannot move from {current} to the declared state {declared}", tag.name.text),
+                    tag.name.span,
+                    format!("declared {declared}"),
+                )
+                .with_label(span, format!("currently {current}"))
+                .with_help("allowed: OPEN → TESTING | RUNNING, TESTING → VALIDATED | OPEN, VALIDATED → PUBLISHED | OPEN, PUBLISHED → INVALID"),
+            );
+        }
+    }
+    if let (Some(from), "RUNNING") = (args.running_from, declared) {
+        let Some(point) = parse_run(from) else {
+            let span = argument(checked, &format!("{line} --running-from {from}"), from);
+            diags.push(
+                Diagnostic::new(
+                    Code::E0413,
+                    format!("`{from}` is not a run `EXP:RUN`"),
+                    span,
+                    "expected EXP:RUN",
+                )
+                .with_help("write the first run of the update, e.g. `--running-from 12:1500`"),
+            );
+            return;
+        };
+        for payload in &tag.payloads {
+            let Some(last) = payload.iovs.iter().max_by_key(|e| IovKey::of(&e.iov)) else {
+                continue;
+            };
+            if last.iov.end.is_some() {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0413,
+                        format!(
+                            "payload `{}` of running tag `{}` does not end open",
+                            payload.name.text, tag.name.text
+                        ),
+                        last.span,
+                        "closed",
+                    )
+                    .with_help("a running update leaves every staged payload open (`EXP:RUN ..`)"),
+                );
+            }
+            for entry in &payload.iovs {
+                let changed = plan
+                    .changes
+                    .get(&payload.name.text)
+                    .is_some_and(|c| !c.is_empty());
+                if changed && entry.iov.start < point {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0413,
+                            format!("payload `{}` of running tag `{}` starts at {}, before the update at {point}", payload.name.text, tag.name.text, entry.iov.start),
+                            entry.span,
+                            format!("starts before {point}"),
+                        )
+                        .with_help("a running tag accepts only new runs: start the new intervals at or after the update run"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn parse_run(text: &str) -> Option<RunId> {
+    let (exp, run) = text.split_once(':')?;
+    Some(RunId {
+        exp: exp.trim().parse().ok()?,
+        run: run.trim().parse().ok()?,
+    })
+}
+
+/// E0414: a saved plan made against another current state.
+fn stale(
+    checked: &mut Checked,
+    plan: &Plan,
+    saved: &Path,
+    line: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let name = saved.display().to_string();
+    let saved_print = std::fs::read_to_string(saved)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["fingerprint"].as_str().map(str::to_string));
+    let span = argument(checked, &format!("{line} --apply-check {name}"), &name);
+    match saved_print {
+        Some(print) if print == plan.fingerprint => {}
+        Some(print) => diags.push(
+            Diagnostic::new(Code::E0414, format!("the saved plan `{name}` is stale: the current state has changed since it was made"), span, format!("made against state {print}"))
+                .with_help(format!("the current state is now {}; run `prodc plan` again and review the new plan", plan.fingerprint)),
+        ),
+        None => diags.push(
+            Diagnostic::new(Code::E0414, format!("`{name}` is not a saved plan"), span, "unreadable plan")
+                .with_help("save a plan with `prodc plan … --out plan.json`"),
+        ),
+    }
+    let _ = fingerprint;
+}

@@ -1,0 +1,66 @@
+//! The `gtplan` target, per global tag of the project under `gtplan/<tag>/`:
+//! `database.txt` (the desired content, by calibration stage), one payload
+//! file per stage, `plan.txt` and `plan.json` (the plan for a new tag) and
+//! `upload.sh` (the `b2conditionsdb` commands).
+
+use super::templates::Renderer;
+use super::Outputs;
+use crate::diagnostics::Diagnostic;
+use crate::gtplan::{database_txt, diff::diff, stages, states};
+use crate::model::TagId;
+use crate::Checked;
+use serde_json::json;
+
+pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<Diagnostic>> {
+    let renderer = Renderer::new(checked)?;
+    let model = &checked.model;
+    let mut diags = Vec::new();
+    for (i, tag) in model.tags.iter().enumerate().filter(|(_, t)| !t.is_std) {
+        let dir = format!("gtplan/{}", tag.name.text);
+        let stages = stages(model, TagId(i as u32));
+        outputs.insert(
+            format!("{dir}/database.txt"),
+            database_txt(&stages).into_bytes(),
+        );
+        let mut files = Vec::new();
+        for (n, stage) in stages.iter().enumerate() {
+            let file = format!("stage-{n}-{}.txt", stage.label());
+            let text: String = stage.entries.iter().map(|e| e.line() + "\n").collect();
+            outputs.insert(format!("{dir}/{file}"), text.into_bytes());
+            files.push(json!({ "file": file, "label": stage.label() }));
+        }
+        let desired: Vec<_> = stages
+            .iter()
+            .flat_map(|s| s.entries.iter().cloned())
+            .collect();
+        let plan = diff(&tag.name.text, &desired, &[], "");
+        outputs.insert(
+            format!("{dir}/plan.txt"),
+            plan.text("an empty conditions database (a new tag)")
+                .into_bytes(),
+        );
+        let mut plan_json = serde_json::to_string_pretty(&plan).expect("plans serialise");
+        plan_json.push('\n');
+        outputs.insert(format!("{dir}/plan.json"), plan_json.into_bytes());
+        let transitions = states::path("OPEN", &tag.state.name).unwrap_or_default();
+        let data = json!({
+            "tag": tag.name.text,
+            "type": tag.ty.name,
+            "state": tag.state.name,
+            "description": tag.description.clone().unwrap_or_else(|| tag.docs.join(" ")),
+            "stages": files,
+            "transitions": transitions,
+        });
+        match renderer.render("gtplan/upload.sh.hbs", &data) {
+            Ok(text) => {
+                outputs.insert(format!("{dir}/upload.sh"), text.into_bytes());
+            }
+            Err(diag) => diags.push(diag),
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
+    }
+}
