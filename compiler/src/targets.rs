@@ -34,4 +34,28 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "gtplan/upload.sh.hbs",
         include_str!("../../targets/gtplan/upload.sh.hbs"),
     ),
+    (
+        "docs/book.toml.hbs",
+        include_str!("../../targets/docs/book.toml.hbs"),
+    ),
+    (
+        "docs/SUMMARY.md.hbs",
+        include_str!("../../targets/docs/SUMMARY.md.hbs"),
+    ),
+    (
+        "docs/README.md.hbs",
+        include_str!("../../targets/docs/README.md.hbs"),
+    ),
+    (
+        "docs/campaign.md.hbs",
+        include_str!("../../targets/docs/campaign.md.hbs"),
+    ),
+    (
+        "docs/processing.md.hbs",
+        include_str!("../../targets/docs/processing.md.hbs"),
+    ),
+    (
+        "docs/globaltags.md.hbs",
+        include_str!("../../targets/docs/globaltags.md.hbs"),
+    ),
 ];

@@ -15,57 +15,19 @@
 //! Pages list items in model order and datasets in path order, so the same
 //! manifests always give the same bytes.
 
+use super::templates::Renderer;
 use super::Outputs;
 use crate::check::human_bytes;
+use crate::diagnostics::Diagnostic;
 use crate::layout::template::{Part, Placeholder, Template};
 use crate::layout::{parse_layouts, Dataset, Layouts, OwnerKind};
 use crate::model::*;
 use crate::Checked;
-use handlebars::{handlebars_helper, Handlebars};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Name (relative to `targets/`) and text of every template of the target.
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "docs/book.toml.hbs",
-        include_str!("../../../targets/docs/book.toml.hbs"),
-    ),
-    (
-        "docs/SUMMARY.md.hbs",
-        include_str!("../../../targets/docs/SUMMARY.md.hbs"),
-    ),
-    (
-        "docs/README.md.hbs",
-        include_str!("../../../targets/docs/README.md.hbs"),
-    ),
-    (
-        "docs/campaign.md.hbs",
-        include_str!("../../../targets/docs/campaign.md.hbs"),
-    ),
-    (
-        "docs/processing.md.hbs",
-        include_str!("../../../targets/docs/processing.md.hbs"),
-    ),
-    (
-        "docs/globaltags.md.hbs",
-        include_str!("../../../targets/docs/globaltags.md.hbs"),
-    ),
-];
-
 /// How many paths of one sample a campaign page lists before "and N more".
 const SHOWN_PATHS: usize = 3;
-
-/// Escapes text for one cell of a Markdown table: a `|` would end the cell
-/// and a line break would end the row.
-fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-        .trim()
-        .to_string()
-}
-
-handlebars_helper!(cell: |value: str| escape_cell(value));
 
 /// Writes a count with thousands separators: `50,000,000`.
 fn thousands(n: u64) -> String {
@@ -680,22 +642,10 @@ struct TagEntry {
 }
 
 /// The payload names of a tag with those of its `base` chain (its own
-/// replace the base's of the same name), and how many are its own. A
-/// `base` cycle (reported as `E0602`) stops the walk.
+/// replace the base's of the same name), and how many are its own.
 fn effective_payloads(model: &Model, tag: TagId) -> (BTreeSet<&str>, usize) {
-    let mut chain = Vec::new();
-    let mut at = Some(tag);
-    while let Some(id) = at {
-        if chain.contains(&id) {
-            break;
-        }
-        chain.push(id);
-        at = model.tag(id).base.as_ref().map(|b| b.value);
-    }
-    let names = chain
-        .iter()
-        .flat_map(|&id| model.tag(id).payloads.iter())
-        .map(|p| p.name.text.as_str())
+    let names = crate::check::tags::effective_payloads(model, tag)
+        .into_keys()
         .collect();
     (names, model.tag(tag).payloads.len())
 }
@@ -787,33 +737,32 @@ struct Book {
     tags: usize,
 }
 
-fn registry() -> Handlebars<'static> {
-    let mut registry = Handlebars::new();
-    registry.set_strict_mode(true);
-    registry.register_escape_fn(handlebars::no_escape);
-    registry.register_helper("cell", Box::new(cell));
-    for (name, text) in TEMPLATES {
-        registry
-            .register_template_string(name, text)
-            .expect("the built-in docs templates parse (tests/docs.rs renders each)");
+/// Renders one page; every file ends in exactly one newline.
+fn render<T: Serialize>(
+    renderer: &Renderer,
+    name: &str,
+    data: &T,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<u8> {
+    let value = serde_json::to_value(data).expect("pages serialise to JSON");
+    match renderer.render(name, &value) {
+        Ok(mut text) => {
+            let trimmed = text.trim_end().len();
+            text.truncate(trimmed);
+            text.push('\n');
+            text.into_bytes()
+        }
+        Err(diag) => {
+            diags.push(diag);
+            Vec::new()
+        }
     }
-    registry
 }
 
-fn render<T: Serialize>(registry: &Handlebars, name: &str, data: &T) -> Vec<u8> {
-    let mut text = registry
-        .render(name, data)
-        .expect("the built-in docs templates render (tests/docs.rs renders each)");
-    // Exactly one newline at the end of every file.
-    let trimmed = text.trim_end().len();
-    text.truncate(trimmed);
-    text.push('\n');
-    text.into_bytes()
-}
-
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
+pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<Diagnostic>> {
     let model = &checked.model;
-    let registry = registry();
+    let renderer = Renderer::new(checked)?;
+    let mut diags = Vec::new();
     // The templates were checked with the model; their errors are reported.
     let layouts = parse_layouts(model, &mut Vec::new());
 
@@ -865,7 +814,7 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
         });
         outputs.insert(
             format!("docs/campaigns/{}.md", c.name.text),
-            render(&registry, "docs/campaign.md.hbs", &page),
+            render(&renderer, "docs/campaign.md.hbs", &page, &mut diags),
         );
     }
 
@@ -883,7 +832,7 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
         });
         outputs.insert(
             format!("docs/processings/{}.md", p.name.text),
-            render(&registry, "docs/processing.md.hbs", &page),
+            render(&renderer, "docs/processing.md.hbs", &page, &mut diags),
         );
     }
 
@@ -898,9 +847,10 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
     outputs.insert(
         "docs/globaltags.md".to_string(),
         render(
-            &registry,
+            &renderer,
             "docs/globaltags.md.hbs",
             &serde_json::json!({ "tags": tags }),
+            &mut diags,
         ),
     );
 
@@ -909,7 +859,15 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
         ("docs/SUMMARY.md", "docs/SUMMARY.md.hbs"),
         ("docs/README.md", "docs/README.md.hbs"),
     ] {
-        outputs.insert(file.to_string(), render(&registry, template, &book));
+        outputs.insert(
+            file.to_string(),
+            render(&renderer, template, &book, &mut diags),
+        );
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
     }
 }
 
@@ -926,10 +884,5 @@ mod tests {
         assert_eq!(luminosity(509.9), "509.9 /pb");
         assert_eq!(luminosity(12345.25), "12,345.25 /pb");
         assert_eq!(luminosity(1949.0), "1,949 /pb");
-    }
-
-    #[test]
-    fn table_cells_cannot_break_the_table() {
-        assert_eq!(escape_cell("a | b\nc"), "a \\| b c");
     }
 }

@@ -68,7 +68,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "docs",
         about: "docs/: Markdown pages of paths and samples for analysts (mdBook)",
-        emit: Emit::Plain(docs::emit),
+        emit: Emit::Fallible(docs::emit),
     },
     Target {
         name: "graph",

@@ -26,6 +26,16 @@ fn value_text(value: &Value) -> String {
     }
 }
 
+/// Escapes text for one cell of a Markdown table: a `|` would end the cell
+/// and a line break would end the row.
+pub fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+        .trim()
+        .to_string()
+}
+
+handlebars_helper!(cell: |value: Json| escape_cell(&value_text(value)));
 handlebars_helper!(sh: |value: Json| shell_quote(&value_text(value)));
 handlebars_helper!(oneline: |value: Json| value_text(value).chars().map(|c| if c.is_control() { '?' } else { c }).collect::<String>());
 
@@ -60,6 +70,7 @@ impl<'a> Renderer<'a> {
         handlebars.register_escape_fn(handlebars::no_escape);
         handlebars.register_helper("sh", Box::new(sh));
         handlebars.register_helper("oneline", Box::new(oneline));
+        handlebars.register_helper("cell", Box::new(cell));
         let mut diags = Vec::new();
         for (name, &file) in files {
             let text = &sources.get(file).text;
@@ -122,7 +133,12 @@ impl<'a> Renderer<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quote;
+    use super::{escape_cell, shell_quote};
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        assert_eq!(escape_cell("a | b\nc"), "a \\| b c");
+    }
 
     #[test]
     fn quoting_survives_hostile_text() {
