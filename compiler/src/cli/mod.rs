@@ -4,6 +4,7 @@
 //! 2 usage or I/O failure.
 
 mod disk;
+mod fmt;
 mod graph;
 mod output;
 mod plan;
@@ -81,6 +82,17 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Rewrite `.prod` files in the canonical layout.
+    #[command(
+        after_help = "Exit status: 0 formatted or nothing to change, 1 files would change (--check) or have syntax errors, 2 usage or I/O failure."
+    )]
+    Fmt {
+        /// Only list the files that would change.
+        #[arg(long)]
+        check: bool,
+        /// Project directories or `.prod` files (default: the current directory).
+        paths: Vec<PathBuf>,
     },
     /// Print the schedule of the calibration and processing steps.
     #[command(
@@ -163,6 +175,7 @@ pub fn main() -> ExitCode {
             targets,
             deny_warnings,
         } => run_build(&project, out.as_deref(), &targets, format, deny_warnings),
+        Command::Fmt { check, paths } => fmt::run_fmt(&paths, check, format),
         Command::Schedule { project } => graph::run_schedule(&project, format),
         Command::Graph {
             project,

@@ -1,0 +1,125 @@
+//! `prodc fmt [--check] [PROJECT|FILE…]`: rewrites `.prod` files in the
+//! canonical layout, or with `--check` lists those that would change.
+//! Exit 0 formatted (or nothing to change), 1 files would change or have
+//! syntax errors, 2 usage or I/O failure.
+
+use super::DiskVfs;
+use crate::diagnostics::render::{render_all, HumanStyle, MessageFormat};
+use crate::fmt::format;
+use crate::project::{parse_config, Vfs};
+use crate::source::{Origin, SourceFile, SourceMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The `.prod` files named: a project directory stands for its sources.
+fn files(targets: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for target in targets {
+        if target.is_dir() {
+            let vfs = DiskVfs::open(target)
+                .map_err(|e| format!("cannot open `{}`: {e}", target.display()))?;
+            let config = vfs.read("Prod.toml").ok().and_then(|bytes| {
+                let text = String::from_utf8(bytes).ok()?;
+                parse_config(crate::source::FileId(0), &text).ok()
+            });
+            let source = config
+                .as_ref()
+                .map_or(".".to_string(), |c| c.project.source.get_ref().clone());
+            let skip: Vec<String> = config
+                .iter()
+                .map(|c| c.build.out.get_ref().clone())
+                .collect();
+            let dir = crate::project::normalize("", &source).unwrap_or_default();
+            let listed = vfs
+                .list_prod_files(&dir, &skip)
+                .map_err(|e| format!("cannot list `{}`: {e}", target.display()))?;
+            files.extend(listed.iter().map(|rel| target.join(rel)));
+        } else {
+            files.push(target.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, so that a
+/// failure never leaves a half-written manifest.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.prodc-fmt-{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> u8 {
+    let targets = if targets.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        targets.to_vec()
+    };
+    let files = match files(&targets) {
+        Ok(files) => files,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return 2;
+        }
+    };
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut changed = Vec::new();
+    for path in &files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => {
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    path.display(),
+                    err.to_string().to_lowercase()
+                );
+                return 2;
+            }
+        };
+        let file = sources.add(SourceFile::new(
+            path.display().to_string(),
+            text.clone(),
+            Origin::Manifest,
+        ));
+        match format(file, &text) {
+            Ok(formatted) if formatted != text => {
+                if !check {
+                    if let Err(err) = write_atomically(path, &formatted) {
+                        eprintln!(
+                            "error: cannot write `{}`: {}",
+                            path.display(),
+                            err.to_string().to_lowercase()
+                        );
+                        return 2;
+                    }
+                }
+                changed.push(path.display().to_string());
+            }
+            Ok(_) => {}
+            Err(diags) => diagnostics.extend(diags),
+        }
+    }
+    let text = render_all(&diagnostics, &sources, format_kind, HumanStyle::default());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    let mut out = std::io::stdout().lock();
+    for path in &changed {
+        let verb = if check {
+            "would reformat"
+        } else {
+            "reformatted"
+        };
+        let _ = writeln!(out, "{verb} {path}");
+    }
+    if !diagnostics.is_empty() || (check && !changed.is_empty()) {
+        1
+    } else {
+        0
+    }
+}
