@@ -35,7 +35,7 @@ pub fn run_schedule(project: &Path, format: MessageFormat) -> u8 {
     let graph = DependencyGraph::build(&checked.model);
     match schedule::schedule(&checked.model, &graph) {
         Some(plan) => {
-            print!("{}", schedule::render_table(&plan));
+            super::stdout(&schedule::render_table(&plan));
             0
         }
         // A cycle is an error (E0601) and has been reported above.
@@ -53,6 +53,6 @@ pub fn run_graph(project: &Path, graph_format: GraphFormat, format: MessageForma
         GraphFormat::Dot => render::dot(&checked.model, &graph),
         GraphFormat::Mermaid => render::mermaid(&checked.model, &graph),
     };
-    print!("{text}");
+    super::stdout(&text);
     0
 }

@@ -48,7 +48,10 @@ enum FormatArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SchemaKind {
+    /// The files of the `jobs` target.
     Job,
+    /// The output of `prodc export` (and `model.json`).
+    Model,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,9 +140,15 @@ enum Command {
         #[arg(long)]
         apply_check: Option<PathBuf>,
     },
+    /// Print the resolved model as JSON (schema: `prodc schema model`).
+    Export {
+        /// The project directory (holding Prod.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+    },
     /// Print a JSON Schema of prodc's output formats.
     Schema {
-        /// `job`: the files of the `jobs` target.
+        /// `job` (job files) or `model` (`prodc export`).
         #[arg(value_enum)]
         what: SchemaKind,
     },
@@ -204,12 +213,35 @@ pub fn main() -> ExitCode {
         Command::Schema {
             what: SchemaKind::Job,
         } => {
-            print!("{}", emit::JOB_SCHEMA);
+            stdout(&emit::JOB_SCHEMA);
             0
         }
+        Command::Schema {
+            what: SchemaKind::Model,
+        } => {
+            stdout(&emit::model::model_schema());
+            0
+        }
+        Command::Export { project } => match load(&project) {
+            Ok((_, checked)) if !checked.has_errors() => {
+                stdout(&emit::model::export_json(&checked));
+                0
+            }
+            Ok((_, checked)) => {
+                report(&checked, format, false, ("export", "exported"));
+                1
+            }
+            Err(code) => code,
+        },
         Command::Explain { code } => run_explain(&code),
     };
     ExitCode::from(code)
+}
+
+/// Writes to standard output; a closed pipe (`prodc export | head`) is not
+/// an error worth a panic, so write errors are ignored.
+pub(crate) fn stdout(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn fail(message: &str) -> u8 {
@@ -441,7 +473,7 @@ fn prod_toml(checked: &Checked) -> crate::source::FileId {
 fn run_explain(code: &str) -> u8 {
     match Code::parse(code) {
         Some(code) => {
-            print!("{}", code.page());
+            stdout(&code.page());
             0
         }
         None => {

@@ -126,7 +126,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         report(&checked, format, false, ("plan", "planned"));
         return 1;
     }
-    print!("{}", plan.text(&format!("`{current_name}`")));
+    super::stdout(&plan.text(&format!("`{current_name}`")));
     if let Some(out) = args.out {
         let mut json = serde_json::to_string_pretty(&plan).expect("plans serialise");
         json.push('\n');

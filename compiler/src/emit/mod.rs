@@ -10,7 +10,7 @@ mod graph;
 mod gtplan;
 mod jobs;
 mod lpn;
-mod model;
+pub mod model;
 pub mod templates;
 
 pub use jobs::JOB_SCHEMA;

@@ -1,23 +1,54 @@
-//! The `model` target: `model.json`, the resolved model as JSON, for tools.
+//! The `model` target and `prodc export`: the resolved model as JSON, for
+//! tools; its JSON Schema (`prodc schema model`) is derived from the model's
+//! types, so the two cannot drift apart.
 //!
-//! References are indices into the item lists (`"globaltags": [0]` is the
-//! first entry of `"tags"`); quantities are in base units (events, bytes,
-//! inverse picobarns, hours). Items of the standard library are included
-//! and marked `"is_std": true`.
+//! References are indices into the item lists (`"globaltags": [{"value": 0}]`
+//! is the first entry of `"tags"`); quantities are in base units (events,
+//! bytes, inverse picobarns, hours). Items of the standard library are
+//! included and marked `"is_std": true`.
 
 use super::Outputs;
+use crate::model::Model;
 use crate::Checked;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
-    let name = checked
+/// The document `prodc export` prints.
+#[derive(Serialize, JsonSchema)]
+pub struct Export<'a> {
+    /// Always `prodc.model/v1`.
+    pub schema: &'static str,
+    /// `[project] name` of `Prod.toml`.
+    pub project: String,
+    pub model: &'a Model,
+}
+
+/// The exported model as pretty JSON with a final newline.
+pub fn export_json(checked: &Checked) -> String {
+    let project = checked
         .project
         .config
         .as_ref()
         .map(|c| c.project.name.get_ref().clone())
         .unwrap_or_default();
-    let model = json!({ "schema": "prodc.model/v1", "project": name, "model": checked.model });
-    let mut text = serde_json::to_string_pretty(&model).expect("the model serialises to JSON");
+    let export = Export {
+        schema: "prodc.model/v1",
+        project,
+        model: &checked.model,
+    };
+    let mut text = serde_json::to_string_pretty(&export).expect("the model serialises to JSON");
     text.push('\n');
-    outputs.insert("model.json".to_string(), text.into_bytes());
+    text
+}
+
+/// The JSON Schema of [`export_json`]'s output.
+pub fn model_schema() -> String {
+    let schema = schemars::schema_for!(Export<'static>);
+    let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialise to JSON");
+    text.push('\n');
+    text
+}
+
+pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
+    outputs.insert("model.json".to_string(), export_json(checked).into_bytes());
 }

@@ -13,10 +13,11 @@ mod values;
 pub use values::*;
 
 use crate::source::Span;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A name with the span where it is written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Name {
     /// The full name: `proc9`, or `std.kekcc_data` for the standard library.
     pub text: String,
@@ -25,7 +26,7 @@ pub struct Name {
 }
 
 /// A value with the span of the text it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Spanned<T> {
     pub value: T,
     #[serde(skip)]
@@ -41,7 +42,7 @@ impl<T> Spanned<T> {
 /// Indices into the item lists of [`Model`].
 macro_rules! ids {
     ($($id:ident),*) => {$(
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         #[serde(transparent)]
         pub struct $id(pub u32);
         impl $id {
@@ -63,7 +64,7 @@ ids!(
 );
 
 /// What an `after` entry names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Calibration(CalibrationId),
@@ -71,7 +72,7 @@ pub enum Step {
 }
 
 /// Every item of a project and of the standard library, resolved.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Model {
     pub releases: Vec<Release>,
     pub tags: Vec<GlobalTag>,
@@ -83,14 +84,14 @@ pub struct Model {
     pub enums: Vec<EnumDef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Release {
     pub name: Name,
     pub status: EnumValue,
     pub is_std: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct GlobalTag {
     pub name: Name,
     pub docs: Vec<String>,
@@ -111,7 +112,7 @@ pub struct GlobalTag {
     pub is_std: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Payload {
     pub name: Name,
     pub docs: Vec<String>,
@@ -126,7 +127,7 @@ pub struct Payload {
 }
 
 /// One IoV line of a payload, written or imported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IovEntry {
     pub iov: Iov,
     pub revision: Revision,
@@ -135,14 +136,14 @@ pub struct IovEntry {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Revision {
     Number(u64),
     Text(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Calibration {
     pub name: Name,
     pub docs: Vec<String>,
@@ -155,7 +156,7 @@ pub struct Calibration {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Processing {
     pub name: Name,
     pub docs: Vec<String>,
@@ -174,27 +175,27 @@ pub struct Processing {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BeamRuns {
     pub beam: EnumValue,
     pub ranges: Vec<Spanned<RunRange>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BeamLuminosity {
     pub beam: EnumValue,
     pub per_pb: f64,
 }
 
 /// Run-independent MC (run 0 of one experiment) or listed runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignRuns {
     Experiment(Spanned<u64>),
     Runs(Vec<Spanned<RunRange>>),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Campaign {
     pub name: Name,
     pub docs: Vec<String>,
@@ -210,7 +211,7 @@ pub struct Campaign {
     pub samples: Vec<Sample>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Sample {
     pub name: Name,
     pub docs: Vec<String>,
@@ -227,7 +228,7 @@ pub struct Sample {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Production {
     pub id: Spanned<u64>,
     pub docs: Vec<String>,
@@ -238,7 +239,7 @@ pub struct Production {
     pub fraction_text: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventType {
     /// A 10-digit event type number.
@@ -247,7 +248,7 @@ pub enum EventType {
     Generic(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Skim {
     pub name: Name,
     pub docs: Vec<String>,
@@ -258,7 +259,7 @@ pub struct Skim {
     pub is_std: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Layout {
     pub name: Name,
     pub docs: Vec<String>,
@@ -268,7 +269,7 @@ pub struct Layout {
     pub is_std: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EnumDef {
     pub name: Name,
     pub docs: Vec<String>,
@@ -276,7 +277,7 @@ pub struct EnumDef {
     pub is_std: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EnumEntry {
     pub name: String,
     pub text: String,

@@ -1,9 +1,10 @@
 //! Values of the typed model: enum values, run points, intervals.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A value of a standard-library enum, e.g. `beam` `Y4S` with text `4S`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct EnumValue {
     /// The entry's identifier, e.g. `Y4S`.
     pub name: String,
@@ -21,7 +22,7 @@ impl EnumValue {
 
 /// A run: experiment and run number. `u64::MAX` as a run is "the last run of
 /// the experiment" (`EXP:*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 pub struct RunId {
     pub exp: u64,
     pub run: u64,
@@ -42,7 +43,7 @@ impl std::fmt::Display for RunId {
 }
 
 /// An interval of validity: inclusive start, inclusive end or open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Iov {
     pub start: RunId,
     /// `None` is open: the interval never ends.
@@ -50,7 +51,7 @@ pub struct Iov {
 }
 
 /// A closed run range of a processing or campaign: `a ..= b`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RunRange {
     pub first: RunId,
     pub last: RunId,
