@@ -541,3 +541,72 @@ fn build_writes_the_graph_target() {
     assert_eq!(dot, stdout(&prodc(&["graph", "manifests"], &repo())));
     assert!(out_dir.join("graph/dependencies.mmd").exists());
 }
+
+#[test]
+fn every_subcommand_help_has_an_example() {
+    let dir = repo();
+    let help = stdout(&prodc(&["--help"], &dir));
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 11, "{commands:?}");
+    for command in commands {
+        let out = prodc(&[command, "--help"], &dir);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        assert!(
+            stdout(&out).contains("Example"),
+            "`prodc {command} --help` has no example"
+        );
+    }
+}
+
+#[test]
+fn init_creates_a_project_that_builds_and_refuses_a_non_empty_directory() {
+    let dir = scratch("init");
+    let demo = dir.join("demo");
+    let out = prodc(&["init", "demo"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = prodc(&["build", "demo"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no errors, no warnings"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(demo.join("out/lpn/paths.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(demo.join(".gitignore")).expect("gitignore"),
+        "/out/\n"
+    );
+    // A non-empty directory is refused, and --force keeps what is there.
+    std::fs::write(demo.join("Prod.toml"), "[project]\nname = \"mine\"\n").expect("write");
+    assert_eq!(prodc(&["init", "demo"], &dir).status.code(), Some(2));
+    std::fs::remove_file(demo.join("manifests/project.prod")).expect("remove");
+    assert_eq!(
+        prodc(&["init", "demo", "--force"], &dir).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read_to_string(demo.join("Prod.toml")).expect("kept"),
+        "[project]\nname = \"mine\"\n"
+    );
+    assert!(demo.join("manifests/project.prod").exists());
+}
+
+#[test]
+fn completions_are_printed_for_three_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = prodc(&["completions", shell], &repo());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("prodc"), "{shell}");
+    }
+    assert_eq!(
+        prodc(&["completions", "tcsh"], &repo()).status.code(),
+        Some(2)
+    );
+}

@@ -6,6 +6,7 @@
 mod disk;
 mod fmt;
 mod graph;
+mod init;
 mod output;
 mod plan;
 
@@ -47,6 +48,13 @@ enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum SchemaKind {
     /// The files of the `jobs` target.
     Job,
@@ -58,7 +66,7 @@ enum SchemaKind {
 enum Command {
     /// Parse and check a project; report every problem.
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure."
+        after_help = "Example:\n  prodc check manifests --message-format github\n\nExit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O failure."
     )]
     Check {
         /// The project directory (holding Prod.toml).
@@ -70,7 +78,7 @@ enum Command {
     },
     /// Check a project and write its outputs.
     #[command(
-        after_help = "Exit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure."
+        after_help = "Example:\n  prodc build manifests --out /tmp/out --target lpn --target jobs\n\nExit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure."
     )]
     Build {
         /// The project directory (holding Prod.toml).
@@ -88,7 +96,7 @@ enum Command {
     },
     /// Rewrite `.prod` files in the canonical layout.
     #[command(
-        after_help = "Exit status: 0 formatted or nothing to change, 1 files would change (--check) or have syntax errors, 2 usage or I/O failure."
+        after_help = "Example:\n  prodc fmt --check manifests\n\nExit status: 0 formatted or nothing to change, 1 files would change (--check) or have syntax errors, 2 usage or I/O failure."
     )]
     Fmt {
         /// Only list the files that would change.
@@ -99,7 +107,7 @@ enum Command {
     },
     /// Print the schedule of the calibration and processing steps.
     #[command(
-        after_help = "Stages run in order; the steps of one stage can run in parallel. Durations come from `duration`."
+        after_help = "Example:\n  prodc schedule manifests\n\nStages run in order; the steps of one stage can run in parallel. Durations come from `duration`."
     )]
     Schedule {
         /// The project directory (holding Prod.toml).
@@ -107,6 +115,7 @@ enum Command {
         project: PathBuf,
     },
     /// Print the dependency graph of calibrations, processings and tags.
+    #[command(after_help = "Example:\n  prodc graph manifests | dot -Tsvg > dependencies.svg")]
     Graph {
         /// The project directory (holding Prod.toml).
         #[arg(default_value = ".")]
@@ -117,7 +126,7 @@ enum Command {
     },
     /// Compare a global tag of the manifests with its current state.
     #[command(
-        after_help = "Exit status: 0 no changes, 2 changes pending, 1 errors (Terraform's convention)."
+        after_help = "Example:\n  prodc plan manifests staging_data_reprocessing --current dump/database.txt --out plan.json\n\nExit status: 0 no changes, 2 changes pending, 1 errors (Terraform's convention)."
     )]
     Plan {
         /// The project directory (holding Prod.toml).
@@ -141,18 +150,41 @@ enum Command {
         apply_check: Option<PathBuf>,
     },
     /// Print the resolved model as JSON (schema: `prodc schema model`).
+    #[command(
+        after_help = "Example:\n  prodc export manifests | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"project\"])'"
+    )]
     Export {
         /// The project directory (holding Prod.toml).
         #[arg(default_value = ".")]
         project: PathBuf,
     },
     /// Print a JSON Schema of prodc's output formats.
+    #[command(after_help = "Example:\n  prodc schema job > job.schema.json")]
     Schema {
         /// `job` (job files) or `model` (`prodc export`).
         #[arg(value_enum)]
         what: SchemaKind,
     },
+    /// Create a new project that checks clean.
+    #[command(after_help = "Example:\n  prodc init demo && prodc build demo")]
+    Init {
+        /// The directory to create (default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Add the project's files to a non-empty directory (existing files are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  prodc completions bash > ~/.local/share/bash-completion/completions/prodc"
+    )]
+    Completions {
+        /// bash, zsh or fish.
+        shell: CompletionShell,
+    },
     /// Print the book's page for a diagnostic code.
+    #[command(after_help = "Example:\n  prodc explain E0402")]
     Explain {
         /// A code such as E0402 or W0410.
         code: String,
@@ -213,7 +245,7 @@ pub fn main() -> ExitCode {
         Command::Schema {
             what: SchemaKind::Job,
         } => {
-            stdout(&emit::JOB_SCHEMA);
+            stdout(emit::JOB_SCHEMA);
             0
         }
         Command::Schema {
@@ -233,6 +265,19 @@ pub fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Init { dir, force } => init::run_init(&dir, force),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "prodc", &mut script);
+            stdout(&String::from_utf8_lossy(&script));
+            0
+        }
         Command::Explain { code } => run_explain(&code),
     };
     ExitCode::from(code)
@@ -473,7 +518,7 @@ fn prod_toml(checked: &Checked) -> crate::source::FileId {
 fn run_explain(code: &str) -> u8 {
     match Code::parse(code) {
         Some(code) => {
-            stdout(&code.page());
+            stdout(code.page());
             0
         }
         None => {
