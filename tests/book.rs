@@ -173,3 +173,119 @@ fn the_standard_library_chapter_documents_every_std_item() {
     }
     assert!(count >= 28, "only {count} std items found");
 }
+
+/// The human rendering of a snippet's diagnostics, as `prodc check` shows it.
+fn rendered(code: &str) -> String {
+    let vfs = MemoryVfs::new()
+        .with("Prod.toml", "[project]\nname = \"book\"\nsource = \".\"\n")
+        .with("example.prod", code);
+    let checked = prodc::check(&vfs).expect("loads");
+    prodc::diagnostics::render::render_all(
+        &checked.diagnostics,
+        &checked.project.sources,
+        prodc::diagnostics::render::MessageFormat::Human,
+        prodc::diagnostics::render::HumanStyle {
+            color: false,
+            width: 80,
+        },
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// Every error page with a failing `prod` example shows the error that the
+/// example really gives, under `## The error`. Run with `UPDATE_BOOK=1` to
+/// rewrite the sections after a change of the compiler's messages.
+#[test]
+fn error_pages_show_the_rendered_error_of_their_example() {
+    let update = std::env::var_os("UPDATE_BOOK").is_some();
+    let mut stale = Vec::new();
+    for &code in Code::ALL {
+        let path = book().join(format!("errors/{code}.md"));
+        let page = read(&path);
+        let Some((_, example)) = prod_blocks(&page)
+            .into_iter()
+            .find(|(info, _)| info.starts_with(",fails="))
+        else {
+            continue;
+        };
+        if !CHECKED.contains(&code.as_str()) {
+            continue;
+        }
+        let section = format!("## The error\n\n```text\n{}\n```\n\n", rendered(&example));
+        let expected = match (page.find("## The error\n"), page.find("## How to fix")) {
+            (Some(start), Some(end)) if start < end => {
+                format!("{}{section}{}", &page[..start], &page[end..])
+            }
+            (None, Some(end)) => format!("{}{section}{}", &page[..end], &page[end..]),
+            _ => panic!("{code}: the page lacks `## How to fix`"),
+        };
+        if expected != page {
+            if update {
+                std::fs::write(&path, &expected).expect("write page");
+            } else {
+                stale.push(code.as_str());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "pages whose `## The error` is missing or stale (run with UPDATE_BOOK=1): {stale:?}"
+    );
+}
+
+/// Relative links between the book's pages lead to pages that exist (and
+/// to headings that exist, for `page.md#anchor`).
+#[test]
+fn internal_links_resolve() {
+    let pages: Vec<PathBuf> = walkdir::WalkDir::new(book())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    let anchor_of = |heading: &str| -> String {
+        heading
+            .trim_start_matches('#')
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    };
+    let mut checked = 0;
+    for page in &pages {
+        let text = read(page);
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("](") {
+            rest = &rest[at + 2..];
+            let Some(end) = rest.find(')') else { break };
+            let target = &rest[..end];
+            if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let linked = page.parent().expect("a directory").join(file);
+            assert!(
+                linked.exists(),
+                "{}: link to missing `{target}`",
+                page.display()
+            );
+            if !anchor.is_empty() {
+                let headings: Vec<String> = read(&linked)
+                    .lines()
+                    .filter(|l| l.starts_with('#'))
+                    .map(anchor_of)
+                    .collect();
+                assert!(
+                    headings.iter().any(|h| h == anchor),
+                    "{}: no heading `#{anchor}` in {file}",
+                    page.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
