@@ -257,8 +257,8 @@ fn the_shipped_tags_check_clean_and_one_broken_iov_gives_exactly_its_error() {
         &vfs,
         tags,
         proc9,
-        "3:0 ..= 6:*      rev 3\n",
-        "3:0 ..= 5:*      rev 3\n",
+        "3:0 ..= 6:*  rev 3\n",
+        "3:0 ..= 5:*  rev 3\n",
     );
     assert_eq!(codes(&gap), vec![(tags.to_string(), "E0402")]);
     // An overlap in the staging tag's written payloads.
@@ -266,8 +266,8 @@ fn the_shipped_tags_check_clean_and_one_broken_iov_gives_exactly_its_error() {
         &vfs,
         tags,
         staging,
-        "7:2500 ..= 7:*   rev 23",
-        "7:2400 ..= 7:*   rev 23",
+        "7:2500 ..= 7:*  rev 23",
+        "7:2400 ..= 7:*  rev 23",
     );
     assert_eq!(codes(&overlap), vec![(tags.to_string(), "E0401")]);
     // An overlap in the staging tag's imported dump, reported in the dump.
@@ -285,7 +285,7 @@ fn the_shipped_tags_check_clean_and_one_broken_iov_gives_exactly_its_error() {
         &vfs,
         tags,
         proc9,
-        "8:1100 ..        rev 10",
+        "8:1100 ..       rev 10",
         "8:1100 ..= 8:1500 rev 10",
     );
     let expected = vec![

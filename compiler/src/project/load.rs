@@ -177,6 +177,42 @@ impl Project {
         });
     }
 
+    /// Parses project files on all cores: parsing is a pure function of a
+    /// file's text, and files are independent. Results keep path order.
+    fn parse_files(&mut self, files: &[FileId]) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len())
+            .max(1);
+        let chunk = files.len().div_ceil(threads).max(1);
+        let sources = &self.sources;
+        let parsed: Vec<Vec<(FileId, crate::syntax::Parsed)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|&f| (f, parse(f, &sources.get(f).text)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("parsing does not panic"))
+                .collect()
+        });
+        for (file, parsed) in parsed.into_iter().flatten() {
+            self.diagnostics.extend(parsed.diagnostics);
+            self.files.push(LoadedFile {
+                file,
+                is_std: false,
+                unit: parsed.unit,
+                comments: parsed.comments,
+            });
+        }
+    }
+
     fn load_manifests(&mut self, vfs: &dyn Vfs, config: &Config, config_file: FileId) {
         let source = normalize("", config.project.source.get_ref()).unwrap_or_default();
         let skip: Vec<String> = normalize("", config.build.out.get_ref())
@@ -201,6 +237,7 @@ impl Project {
                 return;
             }
         };
+        let mut to_parse = Vec::new();
         for path in paths {
             let (text, bad) = match vfs.read(&path) {
                 Ok(bytes) => decode(bytes),
@@ -214,9 +251,10 @@ impl Project {
                 .add(SourceFile::new(path, text, Origin::Manifest));
             match bad {
                 Some((at, what)) => self.diagnostics.push(text_error(file, at, what)),
-                None => self.parse_file(file, false),
+                None => to_parse.push(file),
             }
         }
+        self.parse_files(&to_parse);
         self.load_imports(vfs);
     }
 

@@ -9,7 +9,7 @@ use super::token::{Comment, Token, TokenKind};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Span};
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::{char, satisfy};
 use nom::combinator::{opt, recognize};
 use nom::sequence::pair;
@@ -82,21 +82,30 @@ fn unit(input: &str) -> IResult<&str, &str> {
     .parse(input)
 }
 
-fn punctuation(input: &str) -> IResult<&str, TokenKind> {
-    alt((
-        tag("..=").map(|_| TokenKind::DotDotEq),
-        tag("..").map(|_| TokenKind::DotDot),
-        char('.').map(|_| TokenKind::Dot),
-        char(':').map(|_| TokenKind::Colon),
-        char('*').map(|_| TokenKind::Star),
-        char(',').map(|_| TokenKind::Comma),
-        char('=').map(|_| TokenKind::Eq),
-        char('{').map(|_| TokenKind::LBrace),
-        char('}').map(|_| TokenKind::RBrace),
-        char('[').map(|_| TokenKind::LBracket),
-        char(']').map(|_| TokenKind::RBracket),
-    ))
-    .parse(input)
+/// Punctuation decided on the first byte (and the next two for `..=`):
+/// this is the lexer's hottest path, so it avoids trying alternatives.
+fn punctuation_at(input: &str) -> Option<(TokenKind, usize)> {
+    let bytes = input.as_bytes();
+    let kind = match bytes.first()? {
+        b'.' if bytes.get(1) == Some(&b'.') => {
+            return Some(if bytes.get(2) == Some(&b'=') {
+                (TokenKind::DotDotEq, 3)
+            } else {
+                (TokenKind::DotDot, 2)
+            });
+        }
+        b'.' => TokenKind::Dot,
+        b':' => TokenKind::Colon,
+        b'*' => TokenKind::Star,
+        b',' => TokenKind::Comma,
+        b'=' => TokenKind::Eq,
+        b'{' => TokenKind::LBrace,
+        b'}' => TokenKind::RBrace,
+        b'[' => TokenKind::LBracket,
+        b']' => TokenKind::RBracket,
+        _ => return None,
+    };
+    Some((kind, 1))
 }
 
 struct Lexer<'a> {
@@ -114,7 +123,12 @@ pub fn lex(file: FileId, src: &str) -> Lexed {
         src,
         pos: 0,
         line_start: true,
-        out: Lexed::default(),
+        // Manifests average about one token per five bytes; reserving that
+        // avoids regrowing the vector of a large file many times.
+        out: Lexed {
+            tokens: Vec::with_capacity(src.len() / 5 + 1),
+            ..Lexed::default()
+        },
     };
     lexer.run();
     lexer.out
@@ -144,7 +158,15 @@ impl<'a> Lexer<'a> {
     }
 
     fn run(&mut self) {
-        while let Some(c) = self.rest().chars().next() {
+        let bytes = self.src.as_bytes();
+        loop {
+            // Spaces and tabs are most of a manifest: skip them bytewise.
+            while matches!(bytes.get(self.pos), Some(b' ' | b'\t' | b'\r')) {
+                self.pos += 1;
+            }
+            let Some(c) = self.rest().chars().next() else {
+                break;
+            };
             let start = self.pos;
             if c == '\n' {
                 self.pos += 1;
@@ -160,8 +182,8 @@ impl<'a> Lexer<'a> {
             } else if let Ok((rest, name)) = identifier(self.rest()) {
                 self.pos = self.src.len() - rest.len();
                 self.push(TokenKind::Ident(name.to_string()), start);
-            } else if let Ok((rest, kind)) = punctuation(self.rest()) {
-                self.pos = self.src.len() - rest.len();
+            } else if let Some((kind, len)) = punctuation_at(self.rest()) {
+                self.pos += len;
                 self.push(kind, start);
             } else {
                 self.pos += c.len_utf8();
@@ -287,7 +309,12 @@ impl<'a> Lexer<'a> {
     fn number(&mut self, start: usize) {
         let (rest, literal) = number(self.rest()).expect("called on a digit");
         self.pos = self.src.len() - rest.len();
-        let clean: String = literal.chars().filter(|&c| c != '_').collect();
+        // Underscores only separate digits; most literals have none.
+        let clean: std::borrow::Cow<str> = if literal.contains('_') {
+            literal.replace('_', "").into()
+        } else {
+            literal.into()
+        };
         let int_part = clean.split('.').next().unwrap_or("");
         let int_value = int_part.parse::<u64>().ok();
         let mut overflow = int_value.is_none();
@@ -318,11 +345,11 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 TokenKind::Quantity {
-                    number: clean.clone(),
+                    number: clean.to_string(),
                     unit: unit_text.to_string(),
                 }
             }
-            Err(_) if clean.contains('.') => TokenKind::Float(clean.clone()),
+            Err(_) if clean.contains('.') => TokenKind::Float(clean.to_string()),
             Err(_) => TokenKind::Int(int_value.unwrap_or(0)),
         };
         if overflow {

@@ -42,6 +42,14 @@ pub fn parse(file: FileId, src: &str) -> Parsed {
     }
 }
 
+/// What an entry starts like, decided from two tokens of lookahead.
+enum Shape {
+    Field,
+    Iov,
+    Map,
+    Other,
+}
+
 /// An error that has been reported; the caller recovers.
 struct Reported;
 
@@ -465,6 +473,22 @@ impl Parser {
     /// One entry; `Ok(None)` for an entry that was parsed but is not allowed
     /// here (already reported as `E0114`).
     fn entry(&mut self, ctx: Context, docs: Vec<String>) -> PResult<Option<Entry>> {
+        // Look at the two next tokens without cloning them: this runs for
+        // every line of a manifest.
+        let (first, second) = (&self.peek().kind, self.peek_at(1));
+        let shape = match (first, second) {
+            (TokenKind::Ident(_), TokenKind::Eq) => Shape::Field,
+            (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "always" => Shape::Iov,
+            (TokenKind::Ident(_), TokenKind::LBrace) => Shape::Map,
+            (TokenKind::Int(_), _) => Shape::Iov,
+            _ => Shape::Other,
+        };
+        match shape {
+            Shape::Field => return Ok(Some(Entry::Field(self.field()?))),
+            Shape::Iov => return self.iov_entry(ctx),
+            Shape::Map => return Ok(Some(Entry::Map(self.map_block()?))),
+            Shape::Other => {}
+        }
         let tok = self.peek().clone();
         match (&tok.kind, self.peek_at(1).clone()) {
             (TokenKind::Ident(_), TokenKind::Eq) => Ok(Some(Entry::Field(self.field()?))),
