@@ -610,3 +610,117 @@ fn completions_are_printed_for_three_shells() {
         Some(2)
     );
 }
+
+#[test]
+fn two_builds_are_identical_and_carry_nothing_of_the_machine() {
+    let (one, two) = (scratch("determinism-1"), scratch("determinism-2"));
+    for dir in [&one, &two] {
+        let out = prodc(
+            &[
+                "build",
+                "manifests",
+                "--out",
+                dir.join("out").to_str().expect("utf-8"),
+            ],
+            &repo(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let (a, b) = (tree(&one.join("out")), tree(&two.join("out")));
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "two builds differ");
+    let absolute = repo().canonicalize().expect("repo").display().to_string();
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    for (path, bytes) in &a {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(&absolute),
+            "{path} names the machine's path {absolute}"
+        );
+        assert!(
+            !text.contains(&home) || home == "/",
+            "{path} names the home directory"
+        );
+        assert!(
+            !text.contains(env!("CARGO_TARGET_TMPDIR")),
+            "{path} names the output directory"
+        );
+    }
+}
+
+#[test]
+fn a_build_failing_late_or_killed_mid_way_keeps_the_previous_output() {
+    let dir = scratch("interrupted");
+    let big = "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\n\
+        campaign C { release = \"release-03-01-00\" globaltags = [g] runs = [1003:0 ..= 1003:60000] beam = Y4S layout = std.mc_lpn tier = mdst event_size = 10kB\n\
+        sample s { event_type = 1264340000 events = 1M production 1 { background = BGx0 } } }\n";
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", big)]);
+    assert_eq!(prodc(&["build"], &dir).status.code(), Some(0));
+    let before = tree(&dir.join("out"));
+
+    // A late error: the templates fail only when the scripts are rendered.
+    write_files(
+        &dir,
+        &[
+            ("templates/batch/slurm.sh.hbs", "{{job.missing}}\n"),
+            ("src/a.prod", &big.replace("1M", "2M")),
+        ],
+    );
+    let out = prodc(&["build"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("E0115"), "{}", stderr(&out));
+    assert!(
+        tree(&dir.join("out")) == before,
+        "a failed build changed the output"
+    );
+    std::fs::remove_dir_all(dir.join("templates")).expect("remove");
+
+    // Killed while writing: the output is the old one or the new one, whole.
+    assert_eq!(
+        prodc(&["build", "--out", "new"], &dir).status.code(),
+        Some(0)
+    );
+    let new = tree(&dir.join("new"));
+    std::fs::remove_dir_all(dir.join("new")).expect("remove");
+    for delay in [50, 150, 400] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prodc"))
+            .arg("build")
+            .current_dir(&dir)
+            .spawn()
+            .expect("spawns");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = if dir.join("out").exists() {
+            tree(&dir.join("out"))
+        } else {
+            Vec::new()
+        };
+        let moved_aside = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".out.prodc-old-")
+            });
+        assert!(
+            now == before || now == new || (now.is_empty() && moved_aside),
+            "a kill at {delay} ms left a partial output"
+        );
+        // The next build repairs whatever the killed one left behind.
+        let out = prodc(&["build"], &dir);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let after = tree(&dir.join("out"));
+        assert!(
+            after.iter().any(|(p, _)| p == "lpn/paths.txt"),
+            "the output is whole after a kill at {delay} ms"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains("prodc-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}

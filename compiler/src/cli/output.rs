@@ -65,13 +65,14 @@ pub fn write_outputs(out: &Path, outputs: &Outputs) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
+    std::fs::create_dir_all(&parent)?;
+    recover_interrupted(&parent, &name, &out)?;
     if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out)? {
         return Err(io::Error::other(format!(
             "`{}` exists and was not written by prodc; refusing to replace it (remove it or choose another --out)",
             out.display()
         )));
     }
-    std::fs::create_dir_all(&parent)?;
     let tmp = parent.join(format!(".{name}.prodc-tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.prodc-old-{}", std::process::id()));
     let result = write_tree(&tmp, outputs).and_then(|()| swap_into_place(&tmp, &old, &out));
@@ -79,6 +80,27 @@ pub fn write_outputs(out: &Path, outputs: &Outputs) -> io::Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Repairs what a build killed mid-way can leave behind: a temporary tree
+/// (removed) and, if it died between its two renames, the previous output
+/// moved aside (put back, so that nothing the user had is lost).
+fn recover_interrupted(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
+    let tmp_prefix = format!(".{name}.prodc-tmp-");
+    let old_prefix = format!(".{name}.prodc-old-");
+    for entry in std::fs::read_dir(parent)?.filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&tmp_prefix) {
+            std::fs::remove_dir_all(entry.path())?;
+        } else if file.starts_with(&old_prefix) {
+            if out.exists() {
+                std::fs::remove_dir_all(entry.path())?;
+            } else {
+                std::fs::rename(entry.path(), out)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_empty_dir(path: &Path) -> io::Result<bool> {
