@@ -139,13 +139,8 @@ fn produced_payloads(model: &Model, diags: &mut Vec<Diagnostic>) {
 fn stack_tags(model: &Model, stack: &[Spanned<TagId>]) -> BTreeMap<TagId, Spanned<TagId>> {
     let mut tags = BTreeMap::new();
     for entry in stack {
-        let mut at = Some(entry.value);
-        while let Some(id) = at {
-            if tags.contains_key(&id) {
-                break;
-            }
-            tags.insert(id, entry.clone());
-            at = model.tag(id).base.as_ref().map(|b| b.value);
+        for id in super::tags::base_chain(model, entry.value) {
+            tags.entry(id).or_insert_with(|| entry.clone());
         }
     }
     tags

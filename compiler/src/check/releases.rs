@@ -6,7 +6,6 @@
 use super::tags::effective_payloads;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::model::{Model, Release as ReleaseItem, Spanned};
-use crate::source::Span;
 use std::cmp::Ordering;
 
 /// A parsed release: `release-MM-mm-pp` or `light-YYMM-name`.
@@ -153,19 +152,8 @@ pub fn parse_constraint(text: &str) -> Result<Vec<Comparator>, Malformed> {
     Ok(comparators)
 }
 
-/// The span of bytes `at..at+len` inside a string literal, or the whole
-/// literal when its text has escapes (offsets would not match).
-fn inside(literal: &Spanned<String>, at: usize, len: usize) -> Span {
-    let span = literal.span;
-    if span.len() != literal.value.len() + 2 {
-        return span;
-    }
-    let start = span.start as usize + 1 + at;
-    Span::new(span.file, start, start + len)
-}
-
 fn malformed(literal: &Spanned<String>, m: &Malformed, what: &str) -> Diagnostic {
-    Diagnostic::new(Code::E0501, format!("malformed {what} `{}`", literal.value), inside(literal, m.at, m.len), m.what.clone())
+    Diagnostic::new(Code::E0501, format!("malformed {what} `{}`", literal.value), literal.inside(m.at, m.len), m.what.clone())
         .with_help("releases read `release-03-02-02` (two digits each) or `light-2409-toyger`; constraints read `>= release-03-02-00, < release-04-00-00`")
 }
 
@@ -312,7 +300,7 @@ fn satisfies(
                     Diagnostic::new(
                         Code::E0507,
                         format!("the release `{}` of {owner} cannot be compared with `{}`", release.value, c.text),
-                        inside(constraint, c.at, c.len),
+                        constraint.inside(c.at, c.len),
                         format!("{what} compares with a {} release", if matches!(c.version, Version::Light { .. }) { "light" } else { "full" }),
                     )
                     .with_label(release.span, "the release used")
@@ -340,7 +328,7 @@ fn satisfies(
                     "the release used",
                 )
                 .with_label(
-                    inside(constraint, c.at, c.len),
+                    constraint.inside(c.at, c.len),
                     format!("requires {} {}", c.op, c.text),
                 )
                 .with_help("use a release the constraint allows, or a tag made for this release"),

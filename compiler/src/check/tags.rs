@@ -284,9 +284,9 @@ fn cycle_diagnostic(model: &Model, cycle: &[TagId]) -> Diagnostic {
     diag.with_help("a tag's content starts from its base; break the cycle by removing one `base`")
 }
 
-/// A tag's effective payloads: its base's (recursively), replaced by its
-/// own of the same name. A `base` cycle stops the walk.
-pub fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &Payload)> {
+/// A tag and the tags of its `base` chain, nearest first; a `base` cycle
+/// (reported as `E0602`) stops the walk.
+pub fn base_chain(model: &Model, tag: TagId) -> Vec<TagId> {
     let mut chain = Vec::new();
     let mut at = Some(tag);
     while let Some(id) = at {
@@ -296,6 +296,13 @@ pub fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &
         chain.push(id);
         at = model.tag(id).base.as_ref().map(|b| b.value);
     }
+    chain
+}
+
+/// A tag's effective payloads: its base's (recursively), replaced by its
+/// own of the same name. A `base` cycle stops the walk.
+pub fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &Payload)> {
+    let chain = base_chain(model, tag);
     let mut payloads = BTreeMap::new();
     for &id in chain.iter().rev() {
         for p in &model.tag(id).payloads {

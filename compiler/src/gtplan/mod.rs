@@ -85,15 +85,7 @@ impl Stage {
 pub fn stages(model: &Model, tag: TagId) -> Vec<Stage> {
     let payloads = crate::check::tags::effective_payloads(model, tag);
     // The tags whose payloads end up in this one: itself and its base chain.
-    let mut chain = Vec::new();
-    let mut at = Some(tag);
-    while let Some(id) = at {
-        if chain.contains(&id) {
-            break;
-        }
-        chain.push(id);
-        at = model.tag(id).base.as_ref().map(|b| b.value);
-    }
+    let chain = crate::check::tags::base_chain(model, tag);
     // Calibrations in schedule order (stage, then model order).
     let graph = DependencyGraph::build(model);
     let order: Vec<usize> = match schedule::schedule(model, &graph) {

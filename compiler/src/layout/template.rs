@@ -202,17 +202,6 @@ impl Template {
     }
 }
 
-/// The span of bytes `at..at+len` of a string literal's value (the literal
-/// itself when its text has escapes, so offsets would not match).
-fn inside(literal: &Spanned<String>, at: usize, len: usize) -> Span {
-    let span = literal.span;
-    if span.len() != literal.value.len() + 2 {
-        return span;
-    }
-    let start = span.start as usize + 1 + at;
-    Span::new(span.file, start, start + len)
-}
-
 /// Characters allowed in a path component.
 pub fn is_path_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-')
@@ -248,7 +237,7 @@ pub fn parse(literal: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<T
         };
         let inner = &rest[open + 1..open + close];
         let inner_at = at + open + 1;
-        let span = inside(literal, at + open, close + 1);
+        let span = literal.inside(at + open, close + 1);
         if !literal_text.is_empty() {
             parts.push(Part::Text(std::mem::take(&mut literal_text)));
         }
@@ -286,7 +275,7 @@ fn placeholder(
         let mut diag = Diagnostic::new(
             Code::E0701,
             format!("unknown placeholder `{{{name}}}`"),
-            inside(literal, at, name.len()),
+            literal.inside(at, name.len()),
             "not a placeholder",
         );
         diag = match did_you_mean(name, names) {
@@ -324,7 +313,7 @@ fn placeholder(
                         Diagnostic::new(
                             Code::E0701,
                             format!("malformed padding `:{f}` of `{{{name}}}`"),
-                            inside(literal, at + name.len(), f.len() + 1),
+                            literal.inside(at + name.len(), f.len() + 1),
                             "expected `:0N`",
                         )
                         .with_help(format!(
@@ -344,7 +333,7 @@ fn placeholder(
 }
 
 fn invalid_path(literal: &Spanned<String>, at: usize, len: usize, what: &str) -> Diagnostic {
-    Diagnostic::new(Code::E0704, format!("invalid path template: {what}"), inside(literal, at, len.max(1)), what.to_string())
+    Diagnostic::new(Code::E0704, format!("invalid path template: {what}"), literal.inside(at, len.max(1)), what.to_string())
         .with_help("a path is absolute and each component between slashes uses only letters, digits and `_ . + -`; no empty component, no trailing `/`, no `.` or `..`")
 }
 

@@ -39,6 +39,20 @@ impl<T> Spanned<T> {
     }
 }
 
+impl Spanned<String> {
+    /// The span of bytes `at..at + len` of a string literal's value, so that
+    /// a diagnostic can point inside the string; the whole literal when its
+    /// text has escapes (then offsets in the value do not match the source).
+    pub fn inside(&self, at: usize, len: usize) -> Span {
+        let span = self.span;
+        if span.len() != self.value.len() + 2 {
+            return span;
+        }
+        let start = span.start as usize + 1 + at;
+        Span::new(span.file, start, start + len)
+    }
+}
+
 /// Indices into the item lists of [`Model`].
 macro_rules! ids {
     ($($id:ident),*) => {$(
