@@ -3,6 +3,7 @@
 //! Exit codes follow LANGUAGE.md §7: 0 success, 1 errors in the manifests,
 //! 2 usage or I/O failure.
 
+mod diff;
 mod disk;
 mod fmt;
 mod graph;
@@ -104,6 +105,22 @@ enum Command {
         check: bool,
         /// Project directories or `.prod` files (default: the current directory).
         paths: Vec<PathBuf>,
+    },
+    /// Compare two versions of a project on the resolved model.
+    #[command(
+        after_help = "Examples:\n  prodc diff old-checkout manifests\n  prodc diff manifests --git origin/main --format markdown\n\nExit status: 0 equal, 1 different, 2 errors."
+    )]
+    Diff {
+        /// The old project directory (with --git: the project, compared with itself at REV).
+        old: PathBuf,
+        /// The new project directory.
+        new: Option<PathBuf>,
+        /// Compare the working tree with this git revision (nothing is checked out).
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// text, json, or markdown (for a pull request comment).
+        #[arg(long, value_enum, default_value = "text")]
+        format: diff::DiffFormat,
     },
     /// Print the schedule of the calibration and processing steps.
     #[command(
@@ -216,6 +233,15 @@ pub fn main() -> ExitCode {
             targets,
             deny_warnings,
         } => run_build(&project, out.as_deref(), &targets, format, deny_warnings),
+        Command::Diff {
+            old,
+            new,
+            git,
+            format: diff_format,
+        } => match new {
+            Some(new) => diff::run_diff(Some(&old), &new, git.as_deref(), diff_format, format),
+            None => diff::run_diff(None, &old, git.as_deref(), diff_format, format),
+        },
         Command::Fmt { check, paths } => fmt::run_fmt(&paths, check, format),
         Command::Schedule { project } => graph::run_schedule(&project, format),
         Command::Graph {

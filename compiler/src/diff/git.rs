@@ -1,0 +1,205 @@
+//! A project directory at a git revision, read without checking anything
+//! out (`prodc diff --git REV`).
+//!
+//! [`GitVfs`] runs `git` (`rev-parse`, `ls-tree`, `show`) through
+//! [`std::process::Command`]. That is I/O, which belongs to the command
+//! line; it lives here so that the diff module is self-contained, and the
+//! compiler core only ever sees it as a [`Vfs`].
+//!
+//! Its semantics are those of the disk ([`crate::cli::DiskVfs`]): `.prod`
+//! files listed in byte order below the source directory, hidden
+//! directories and the skipped directories left out, paths relative to the
+//! project with `/`, and symbolic links followed only inside the project.
+
+use crate::project::{normalize, parent_dir, ReadError, Vfs};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The git file mode of a symbolic link.
+const SYMLINK_MODE: &str = "120000";
+
+/// How many symbolic links a read follows before it gives up.
+const MAX_LINKS: usize = 32;
+
+/// One file of the tree: its git mode (`100644`, `120000` for a link).
+#[derive(Debug, Clone)]
+struct Blob {
+    mode: String,
+}
+
+/// A project directory as it was at one commit.
+#[derive(Debug, Clone)]
+pub struct GitVfs {
+    /// The top of the working tree, where `git` runs.
+    top: PathBuf,
+    /// The project's directory inside the repository: `""` or `manifests/`.
+    prefix: String,
+    /// The commit the revision named, as a full object name, so that every
+    /// read sees the same tree.
+    commit: String,
+    /// The project's files at the commit, by project-relative path.
+    files: BTreeMap<String, Blob>,
+}
+
+/// Runs `git -C dir ARGS…` and returns its standard output, or a message
+/// with its standard error.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {}", e.to_string().to_lowercase()))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let message = stderr
+            .lines()
+            .map(|l| l.trim().trim_start_matches("fatal: "))
+            .find(|l| !l.is_empty())
+            .unwrap_or("git failed")
+            .to_string();
+        Err(message)
+    }
+}
+
+/// The first line of a command's output.
+fn line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl GitVfs {
+    /// Opens the project directory `dir` (in a git working tree) as it was
+    /// at `rev`. Fails with a message when `dir` is not in a repository or
+    /// `rev` names no commit.
+    pub fn open(dir: &Path, rev: &str) -> Result<GitVfs, String> {
+        if rev.starts_with('-') || rev.is_empty() {
+            return Err(format!("`{rev}` is not a git revision"));
+        }
+        let top = PathBuf::from(line(&git(dir, &["rev-parse", "--show-toplevel"])?));
+        let prefix = line(&git(dir, &["rev-parse", "--show-prefix"])?);
+        let commit = line(
+            &git(
+                &top,
+                &[
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    &format!("{rev}^{{commit}}"),
+                ],
+            )
+            .map_err(|_| format!("`{rev}` names no commit"))?,
+        );
+        if commit.is_empty() {
+            return Err(format!("`{rev}` names no commit"));
+        }
+        let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit.as_str()];
+        if !prefix.is_empty() {
+            args.extend(["--", prefix.as_str()]);
+        }
+        let listing = git(&top, &args)?;
+        let mut files = BTreeMap::new();
+        // Each entry is `<mode> SP <type> SP <object> TAB <path>`, ended by NUL.
+        for entry in listing.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            let Some((meta, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            let mut meta = meta.split(' ');
+            let (Some(mode), Some("blob")) = (meta.next(), meta.next()) else {
+                continue;
+            };
+            let Some(rel) = path.strip_prefix(prefix.as_str()) else {
+                continue;
+            };
+            files.insert(
+                rel.to_string(),
+                Blob {
+                    mode: mode.to_string(),
+                },
+            );
+        }
+        Ok(GitVfs {
+            top,
+            prefix,
+            commit,
+            files,
+        })
+    }
+
+    /// The full name of the commit that is read.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    /// Whether `dir` (project-relative, `""` the root) holds any file.
+    fn is_dir(&self, dir: &str) -> bool {
+        dir.is_empty() || self.files.keys().any(|p| under(p, dir))
+    }
+
+    fn show(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let spec = format!("{}:{}{rel}", self.commit, self.prefix);
+        git(&self.top, &["show", &spec]).map_err(ReadError::Io)
+    }
+}
+
+/// Whether `path` lies below the directory `dir` (both project-relative).
+fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+impl Vfs for GitVfs {
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        let mut rel = normalize("", path).ok_or(ReadError::OutsideProject)?;
+        for _ in 0..MAX_LINKS {
+            let Some(blob) = self.files.get(&rel) else {
+                return Err(if self.is_dir(&rel) {
+                    ReadError::Io("is a directory".into())
+                } else {
+                    ReadError::NotFound
+                });
+            };
+            if blob.mode != SYMLINK_MODE {
+                return self.show(&rel);
+            }
+            // A link's blob is its target; it is followed like the disk
+            // would, and refused when it leads out of the project.
+            let target = String::from_utf8_lossy(&self.show(&rel)?).into_owned();
+            rel = normalize(parent_dir(&rel), target.trim_end_matches('\n'))
+                .ok_or(ReadError::OutsideProject)?;
+        }
+        Err(ReadError::Io("too many levels of symbolic links".into()))
+    }
+
+    fn list_prod_files(&self, dir: &str, skip: &[String]) -> Result<Vec<String>, ReadError> {
+        let dir = normalize("", dir).ok_or(ReadError::OutsideProject)?;
+        if self.files.contains_key(&dir) {
+            return Err(ReadError::Io("not a directory".into()));
+        }
+        if !self.is_dir(&dir) {
+            return Err(ReadError::NotFound);
+        }
+        let prefix_len = if dir.is_empty() { 0 } else { dir.len() + 1 };
+        // `files` is a sorted map, so the list is in byte order.
+        Ok(self
+            .files
+            .iter()
+            .filter(|(path, blob)| {
+                blob.mode != SYMLINK_MODE && path.ends_with(".prod") && under(path, &dir)
+            })
+            .map(|(path, _)| path)
+            .filter(|path| !skip.iter().any(|s| !s.is_empty() && under(path, s)))
+            .filter(|path| !path[prefix_len..].split('/').any(|c| c.starts_with('.')))
+            .cloned()
+            .collect())
+    }
+}
