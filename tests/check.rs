@@ -2,6 +2,9 @@
 //! `fixtures/check/invalid`, named after the code it must raise, with the
 //! rendered diagnostics snapshotted.
 
+mod common;
+
+use common::{edit, shipped};
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::diagnostics::Code;
 use prodc::project::MemoryVfs;
@@ -189,39 +192,6 @@ fn the_model_has_defaults_and_base_units() {
         (tag.ty.name.as_str(), tag.iov_policy.name.as_str()),
         ("DEV", "strict")
     );
-}
-
-/// The shipped project, read into memory so that a test can edit it.
-fn shipped() -> MemoryVfs {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests");
-    let mut vfs = MemoryVfs::new();
-    for entry in walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(&root)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            vfs = vfs.with(&rel, std::fs::read(entry.path()).expect("readable"));
-        }
-    }
-    vfs
-}
-
-/// Replaces the first `old` after `anchor` in one file.
-fn edit(vfs: &MemoryVfs, path: &str, anchor: &str, old: &str, new: &str) -> MemoryVfs {
-    let text = String::from_utf8(vfs.files[path].clone()).expect("utf-8");
-    let (head, tail) = text.split_at(text.find(anchor).expect("anchor present"));
-    assert!(
-        tail.contains(old),
-        "`{old}` not found after `{anchor}` in {path}"
-    );
-    vfs.clone()
-        .with(path, format!("{head}{}", tail.replacen(old, new, 1)))
 }
 
 fn codes(vfs: &MemoryVfs) -> Vec<(String, &'static str)> {

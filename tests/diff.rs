@@ -3,44 +3,14 @@
 //! reformatted file that changes nothing), and `GitVfs`, which reads a
 //! project at a git revision of a temporary repository.
 
+mod common;
+
+use common::{edit, shipped};
 use prodc::diff::git::GitVfs;
 use prodc::diff::{diff, Op, Report, Status};
 use prodc::project::{MemoryVfs, Vfs};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The shipped manifests, read into memory.
-fn shipped() -> MemoryVfs {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests");
-    let mut vfs = MemoryVfs::new();
-    for entry in walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(&root)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            vfs = vfs.with(&rel, std::fs::read(entry.path()).expect("readable"));
-        }
-    }
-    vfs
-}
-
-/// Replaces the first `old` after `anchor` in one file.
-fn edit(vfs: &MemoryVfs, path: &str, anchor: &str, old: &str, new: &str) -> MemoryVfs {
-    let text = String::from_utf8(vfs.files[path].clone()).expect("utf-8");
-    let (head, tail) = text.split_at(text.find(anchor).expect("anchor present"));
-    assert!(
-        tail.contains(old),
-        "`{old}` not found after `{anchor}` in {path}"
-    );
-    vfs.clone()
-        .with(path, format!("{head}{}", tail.replacen(old, new, 1)))
-}
 
 /// Checks a project that must have no errors.
 fn checked(vfs: &dyn Vfs) -> prodc::Checked {

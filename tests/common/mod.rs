@@ -3,6 +3,7 @@
 
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::diagnostics::Diagnostic;
+use prodc::project::MemoryVfs;
 use prodc::source::Span;
 use prodc::source::{Origin, SourceFile, SourceMap};
 use prodc::syntax::ast::*;
@@ -163,4 +164,37 @@ fn value(v: &Value) -> String {
         ),
         ValueKind::Error => "error".to_string(),
     }
+}
+
+/// The shipped project, read into memory so that a test can edit it.
+pub fn shipped() -> MemoryVfs {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests");
+    let mut vfs = MemoryVfs::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(&root)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            vfs = vfs.with(&rel, std::fs::read(entry.path()).expect("readable"));
+        }
+    }
+    vfs
+}
+
+/// Replaces the first `old` after `anchor` in one file.
+pub fn edit(vfs: &MemoryVfs, path: &str, anchor: &str, old: &str, new: &str) -> MemoryVfs {
+    let text = String::from_utf8(vfs.files[path].clone()).expect("utf-8");
+    let (head, tail) = text.split_at(text.find(anchor).expect("anchor present"));
+    assert!(
+        tail.contains(old),
+        "`{old}` not found after `{anchor}` in {path}"
+    );
+    vfs.clone()
+        .with(path, format!("{head}{}", tail.replacen(old, new, 1)))
 }
