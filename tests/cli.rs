@@ -724,3 +724,53 @@ fn a_build_failing_late_or_killed_mid_way_keeps_the_previous_output() {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
+
+#[test]
+fn diff_exits_0_for_equal_trees_and_1_for_different_ones() {
+    let dir = scratch("diff-cli");
+    let copy = dir.join("new");
+    for entry in walkdir::WalkDir::new(repo().join("manifests"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(repo().join("manifests"))
+            .expect("inside")
+            .to_path_buf();
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(copy.join(&rel)).expect("mkdir");
+        } else if !rel.starts_with("out") {
+            std::fs::copy(entry.path(), copy.join(&rel)).expect("copy");
+        }
+    }
+    let new = copy.to_str().expect("utf-8");
+    let out = prodc(&["diff", "manifests", new], &repo());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let campaign = copy.join("mc12/campaign.prod");
+    let text = std::fs::read_to_string(&campaign).expect("read");
+    std::fs::write(
+        &campaign,
+        text.replacen("events     = 50M", "events     = 60M", 1),
+    )
+    .expect("write");
+    let out = prodc(&["diff", "manifests", new, "--format", "markdown"], &repo());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("`50000000` → `60000000`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        prodc(&["diff", "manifests", "does-not-exist"], &repo())
+            .status
+            .code(),
+        Some(2)
+    );
+}
