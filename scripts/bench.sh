@@ -48,7 +48,7 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 echo "building prodc and xtask (release)..." >&2
-cargo build --release --quiet
+cargo build --release --quiet --workspace
 target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 prodc="$target_dir/release/prodc"
