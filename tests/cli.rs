@@ -774,3 +774,29 @@ fn diff_exits_0_for_equal_trees_and_1_for_different_ones() {
         Some(2)
     );
 }
+
+#[test]
+fn max_diagnostics_caps_what_is_shown_but_not_what_is_counted() {
+    let dir = scratch("max-diagnostics");
+    let many: String = (0..30)
+        .map(|i| format!("skim s{i} {{ kind hlt }}\n"))
+        .collect();
+    write_files(&dir, &[("Prod.toml", CONFIG), ("src/a.prod", &many)]);
+    let out = prodc(&["check", "--max-diagnostics", "5"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.matches("× expected").count(), 5, "{err}");
+    assert!(err.contains("note: 25 more diagnostics not shown"), "{err}");
+    assert!(err.contains("could not check `t`: 30 errors"), "{err}");
+    let out = prodc(
+        &[
+            "check",
+            "--max-diagnostics",
+            "0",
+            "--message-format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(stdout(&out).lines().count(), 30);
+}

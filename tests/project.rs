@@ -159,3 +159,35 @@ fn diagnostics_of_several_files_are_sorted_by_file_and_position() {
     assert_eq!(got, sorted);
     assert_eq!(got.len(), 3, "{:?}", checked.diagnostics);
 }
+
+#[test]
+fn files_over_the_configured_size_are_refused_with_e0111() {
+    let vfs = MemoryVfs::new()
+        .with(
+            "Prod.toml",
+            "[project]\nname = \"t\"\nsource = \"src\"\n[limits]\nmax_file_size_mb = 1\n",
+        )
+        .with("src/small.prod", "skim s { kind = hlt }\n")
+        .with(
+            "src/big.prod",
+            format!("# {}\nskim b {{ kind = hlt }}\n", "x".repeat(2 << 20)),
+        );
+    let checked = prodc::check(&vfs).expect("loads");
+    let codes: Vec<(&str, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.as_str(),
+                checked
+                    .project
+                    .sources
+                    .get(d.primary.span.file)
+                    .name
+                    .as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(codes, [("E0111", "src/big.prod")]);
+    assert!(checked.diagnostics[0].message.contains("larger than 1 MiB"));
+}

@@ -37,6 +37,10 @@ struct Cli {
     #[arg(long, value_enum, global = true, default_value = "human")]
     message_format: FormatArg,
 
+    /// Show at most N diagnostics (all are counted; 0 shows all).
+    #[arg(long, global = true, value_name = "N", default_value_t = 200)]
+    max_diagnostics: usize,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -217,6 +221,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
+    MAX_DIAGNOSTICS.store(cli.max_diagnostics, std::sync::atomic::Ordering::Relaxed);
     let format = match cli.message_format {
         FormatArg::Human => MessageFormat::Human,
         FormatArg::Json => MessageFormat::Json,
@@ -309,6 +314,10 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `--max-diagnostics`: how many diagnostics a report shows (0: all). It is
+/// set once from the command line before any command runs.
+static MAX_DIAGNOSTICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Writes to standard output; a closed pipe (`prodc export | head`) is not
 /// an error worth a panic, so write errors are ignored.
 pub(crate) fn stdout(text: &str) {
@@ -353,11 +362,30 @@ fn report(
     (verb, done): Verb,
 ) -> bool {
     let diags = &checked.diagnostics;
-    let text = render_all(diags, &checked.project.sources, format, human_style());
+    let cap = MAX_DIAGNOSTICS.load(std::sync::atomic::Ordering::Relaxed);
+    let shown = if cap == 0 {
+        diags.len()
+    } else {
+        cap.min(diags.len())
+    };
+    let text = render_all(
+        &diags[..shown],
+        &checked.project.sources,
+        format,
+        human_style(),
+    );
+    // The hidden ones are still counted in the summary and the exit code.
+    let note = (shown < diags.len()).then(|| {
+        let hidden = diags.len() - shown;
+        format!("note: {hidden} more diagnostics not shown; `--max-diagnostics 0` shows all\n")
+    });
     let (errors, warnings) = summary(diags);
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     if format != MessageFormat::Human {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        if let Some(note) = note {
+            let _ = std::io::stderr().lock().write_all(note.as_bytes());
+        }
         return failed;
     }
     let name = checked
@@ -379,6 +407,9 @@ fn report(
     };
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
+    if let Some(note) = note {
+        let _ = err.write_all(note.as_bytes());
+    }
     let _ = err.write_all(line.as_bytes());
     failed
 }

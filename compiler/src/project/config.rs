@@ -24,6 +24,24 @@ pub struct Config {
     pub batch: BatchSection,
     #[serde(default)]
     pub templates: TemplatesSection,
+    #[serde(default)]
+    pub limits: LimitsSection,
+}
+
+/// Limits that protect a run from hostile or broken input.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Files larger than this many MiB are refused (`E0111`).
+    pub max_file_size_mb: u64,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        LimitsSection {
+            max_file_size_mb: 256,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -112,7 +130,7 @@ pub fn parse_config(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>>
             diag = diag.with_help("every project needs `[project]` with `name = \"…\"`");
         } else if message.contains("unknown field") {
             diag = diag.with_help(
-                "the keys are [project] name, source; [build] out, targets; [batch] schedulers, steering; [templates] dir",
+                "the keys are [project] name, source; [build] out, targets; [batch] schedulers, steering; [templates] dir; [limits] max_file_size_mb",
             );
         }
         vec![diag]

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 /// Items of the standard library are named `std.NAME`.
 pub const STD_PREFIX: &str = "std";
 
-/// Files larger than this are refused (`E0111`) rather than parsed.
+/// The default of `[limits] max_file_size_mb`: larger files are refused
+/// (`E0111`) rather than parsed.
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
 /// The embedded standard library: file name and text.
@@ -46,6 +47,8 @@ pub struct Project {
     /// Every template of emitted artifacts, by name (`batch/slurm.sh.hbs`):
     /// the project's override if it has one, else the built-in text.
     pub templates: BTreeMap<String, FileId>,
+    /// Files larger than this are refused (`[limits] max_file_size_mb`).
+    pub max_file_bytes: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -80,14 +83,17 @@ impl std::fmt::Display for ProjectError {
 
 /// Decodes a file, refusing what is not manifest text (`E0111`). A UTF-8
 /// byte-order mark is dropped; CRLF line ends are accepted as they are.
-fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
-    if bytes.len() > MAX_FILE_BYTES {
+fn decode(bytes: Vec<u8>, limit: usize) -> (String, Option<(usize, String)>) {
+    if bytes.len() > limit {
         let text = String::new();
         return (
             text,
             Some((
                 0,
-                format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+                format!(
+                    "file is larger than {} MiB (`[limits] max_file_size_mb` of Prod.toml)",
+                    limit >> 20
+                ),
             )),
         );
     }
@@ -122,7 +128,7 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
         Err(ReadError::NotFound) => return Err(ProjectError::NoConfig),
         Err(err) => return Err(ProjectError::Unreadable(err.to_string())),
     };
-    let (config_text, bad_text) = decode(config_bytes);
+    let (config_text, bad_text) = decode(config_bytes, MAX_FILE_BYTES);
     let config_file = sources.add(SourceFile::new("Prod.toml", config_text, Origin::Config));
     let config = match bad_text {
         Some((at, what)) => {
@@ -148,6 +154,9 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
         files: Vec::new(),
         imports: BTreeMap::new(),
         templates: BTreeMap::new(),
+        max_file_bytes: config.as_ref().map_or(MAX_FILE_BYTES, |c| {
+            usize::try_from(c.limits.max_file_size_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        }),
         diagnostics,
     };
     for (name, text) in STDLIB {
@@ -240,7 +249,7 @@ impl Project {
         let mut to_parse = Vec::new();
         for path in paths {
             let (text, bad) = match vfs.read(&path) {
-                Ok(bytes) => decode(bytes),
+                Ok(bytes) => decode(bytes, self.max_file_bytes),
                 Err(err) => (
                     String::new(),
                     Some((0, format!("cannot read the file: {err}"))),
@@ -289,7 +298,7 @@ impl Project {
                 Some(&file) => file,
                 None => {
                     let (text, bad) = match vfs.read(&path) {
-                        Ok(bytes) => decode(bytes),
+                        Ok(bytes) => decode(bytes, self.max_file_bytes),
                         Err(err) => {
                             self.diagnostics
                                 .push(import_error(lit.span, &lit.value, &err));
@@ -328,7 +337,7 @@ impl Project {
         for (name, builtin) in crate::targets::TEMPLATES {
             let override_path = dir.as_ref().and_then(|d| normalize(d, name));
             let found = match override_path.as_deref().map(|p| (p, vfs.read(p))) {
-                Some((path, Ok(bytes))) => match decode(bytes) {
+                Some((path, Ok(bytes))) => match decode(bytes, self.max_file_bytes) {
                     (text, None) => Some((path.to_string(), text)),
                     (_, Some((_, what))) => {
                         self.template_error(path, &what);
