@@ -5,7 +5,9 @@
 use super::iov::{format_range, next, prev, sweep, uncovered, Finding};
 use super::runs::is_well_formed;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{CampaignRuns, GlobalTag, Iov, Model, Name, Payload, RunId, Spanned, TagId};
+use crate::model::{
+    CampaignRuns, GlobalTag, Iov, Model, Name, Payload, RunId, RunRange, Spanned, TagId,
+};
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,24 +66,26 @@ pub(super) struct User<'a> {
     pub runs: Vec<(Iov, Span)>,
 }
 
+/// Well-formed run ranges as intervals, each with the span to label.
+fn range_iovs<'a>(ranges: impl Iterator<Item = &'a Spanned<RunRange>>) -> Vec<(Iov, Span)> {
+    ranges
+        .map(|r| {
+            (
+                Iov {
+                    start: r.value.first,
+                    end: Some(r.value.last),
+                },
+                r.span,
+            )
+        })
+        .filter(|(iov, _)| is_well_formed(iov))
+        .collect()
+}
+
 pub(super) fn users(model: &Model) -> Vec<User<'_>> {
     let mut users = Vec::new();
     for p in &model.processings {
-        let runs = p
-            .runs
-            .iter()
-            .flat_map(|b| b.ranges.iter())
-            .map(|r| {
-                (
-                    Iov {
-                        start: r.value.first,
-                        end: Some(r.value.last),
-                    },
-                    r.span,
-                )
-            })
-            .filter(|(iov, _)| is_well_formed(iov))
-            .collect();
+        let runs = range_iovs(p.runs.iter().flat_map(|b| b.ranges.iter()));
         users.push(User {
             owner: format!("processing `{}`", p.name.text),
             stack: &p.globaltags,
@@ -103,19 +107,7 @@ pub(super) fn users(model: &Model) -> Vec<User<'_>> {
                     exp.span,
                 )]
             }
-            Some(CampaignRuns::Runs(list)) => list
-                .iter()
-                .map(|r| {
-                    (
-                        Iov {
-                            start: r.value.first,
-                            end: Some(r.value.last),
-                        },
-                        r.span,
-                    )
-                })
-                .filter(|(iov, _)| is_well_formed(iov))
-                .collect(),
+            Some(CampaignRuns::Runs(list)) => range_iovs(list.iter()),
             None => Vec::new(),
         };
         users.push(User {
