@@ -18,6 +18,7 @@ pub mod graph;
 pub mod gtplan;
 pub mod jobs;
 pub mod layout;
+pub mod lsp;
 pub mod model;
 pub mod project;
 pub mod resolve;
@@ -48,7 +49,13 @@ impl Checked {
 
 /// Loads, parses and checks the project behind `vfs`.
 pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
-    let mut project = project::load_project(vfs)?;
+    Ok(check_project(project::load_project(vfs)?))
+}
+
+/// Resolves and checks a loaded project: every phase after loading. The
+/// language server calls it on a project whose unchanged files it did not
+/// parse again.
+pub fn check_project(mut project: Project) -> Checked {
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     let (model, resolve_diags) = resolve::resolve(&project);
     diagnostics.extend(resolve_diags);
@@ -64,7 +71,7 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     let gbasf2 = jobs::check_gbasf2(&checked);
     checked.diagnostics.extend(gbasf2);
     sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
-    Ok(checked)
+    checked
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

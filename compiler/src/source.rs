@@ -75,45 +75,43 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     pub origin: Origin,
-    line_starts: Vec<u32>,
-    /// All-ASCII text has columns equal to byte offsets: O(1) positions.
-    ascii: bool,
+    /// Where each line starts, computed on first use: only files with a
+    /// diagnostic (or an editor asking for positions) need it, and the
+    /// index of a large tag file costs memory and time.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>, origin: Origin) -> SourceFile {
-        let text = text.into();
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
-        let ascii = text.is_ascii();
         SourceFile {
             name: name.into(),
-            text,
+            text: text.into(),
             origin,
-            line_starts,
-            ascii,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line] as usize;
+        let line = self.line_index(offset as usize);
+        let start = self.line_starts()[line] as usize;
         let end = floor_char_boundary(&self.text, offset as usize).max(start);
-        let column = if self.ascii {
-            end - start
-        } else {
-            self.text[start..end].chars().count()
-        };
+        let column = self.text[start..end].chars().count();
         (line + 1, column + 1)
     }
 
@@ -131,13 +129,14 @@ impl SourceFile {
 
     /// The byte offset where the 0-based `line` starts (clamped).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts[line.min(self.line_starts.len() - 1)] as usize
+        let starts = self.line_starts();
+        starts[line.min(starts.len() - 1)] as usize
     }
 
     /// The 0-based line holding a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }

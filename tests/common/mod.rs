@@ -111,12 +111,12 @@ fn outline_block(out: &mut String, sources: &SourceMap, block: &Block, depth: us
             )),
             Entry::Iov(line) => {
                 let rev = match &line.rev {
-                    Revision::Number { value, .. } => value.to_string(),
-                    Revision::Text(s) => format!("{:?}", s.value),
+                    Revision::Number(value) => value.to_string(),
+                    Revision::Text(s) => format!("{s:?}"),
                 };
                 out.push_str(&format!(
                     "{pad}iov {} rev {rev} {}\n",
-                    iov(&line.iov),
+                    iov(&line.iov()),
                     at(sources, line.span)
                 ));
             }
@@ -124,18 +124,18 @@ fn outline_block(out: &mut String, sources: &SourceMap, block: &Block, depth: us
     }
 }
 
-fn point(p: &RunPoint) -> String {
+fn point(p: Point) -> String {
     match p.run {
         Run::Number(r) => format!("{}:{r}", p.exp),
         Run::Last => format!("{}:*", p.exp),
     }
 }
 
-fn iov(iov: &Iov) -> String {
-    match &iov.kind {
-        IovKind::Closed { start, end } => format!("{} ..= {}", point(start), point(end)),
-        IovKind::Open { start } => format!("{} ..", point(start)),
-        IovKind::Always => "always".to_string(),
+fn iov(iov: &LineIov) -> String {
+    match *iov {
+        LineIov::Closed { start, end } => format!("{} ..= {}", point(start), point(end)),
+        LineIov::Open { start } => format!("{} ..", point(start)),
+        LineIov::Always => "always".to_string(),
     }
 }
 
@@ -156,8 +156,8 @@ fn value(v: &Value) -> String {
                     .join(".")
             )
         }
-        ValueKind::RunPoint(p) => format!("run({})", point(p)),
-        ValueKind::Iov(i) => format!("iov({})", iov(i)),
+        ValueKind::RunPoint(p) => format!("run({})", point((*p).into())),
+        ValueKind::Iov(i) => format!("iov({})", iov(&i.kind.into())),
         ValueKind::List(items) => format!(
             "[{}]",
             items.iter().map(value).collect::<Vec<_>>().join(", ")

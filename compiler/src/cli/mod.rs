@@ -8,6 +8,7 @@ mod disk;
 mod fmt;
 mod graph;
 mod init;
+mod lsp;
 mod output;
 mod plan;
 
@@ -210,6 +211,11 @@ enum Command {
         /// A code such as E0402 or W0410.
         code: String,
     },
+    /// Run the language server on stdin and stdout (for editors).
+    #[command(
+        after_help = "Example (editors run this themselves; see the book's chapter on editor support):\n  prodc lsp\n\nExit status: 0 after the client's shutdown and exit, 1 otherwise."
+    )]
+    Lsp,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -310,6 +316,7 @@ pub fn main() -> ExitCode {
             0
         }
         Command::Explain { code } => run_explain(&code),
+        Command::Lsp => lsp::run_lsp(),
     };
     ExitCode::from(code)
 }

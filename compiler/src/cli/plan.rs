@@ -99,15 +99,8 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         .iter()
         .map(|e| Entry {
             payload: e.payload.name.clone(),
-            revision: crate::gtplan::revision_text(&match &e.line.rev {
-                crate::syntax::ast::Revision::Number { value, .. } => {
-                    crate::model::Revision::Number(*value)
-                }
-                crate::syntax::ast::Revision::Text(s) => {
-                    crate::model::Revision::Text(s.value.clone())
-                }
-            }),
-            iov: IovKey::of(&crate::resolve::values::iov(&e.line.iov.kind)),
+            revision: crate::gtplan::revision_text(&crate::resolve::values::revision(&e.line.rev)),
+            iov: IovKey::of(&crate::resolve::values::line_iov(&e.line.iov())),
         })
         .collect();
     let tag_id = TagId(tag_index as u32);

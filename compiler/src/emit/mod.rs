@@ -85,20 +85,34 @@ pub fn find_target(name: &str) -> Option<&'static Target> {
 /// project without errors; a template that fails gives diagnostics instead
 /// of outputs.
 pub fn build(checked: &Checked, names: &[&str]) -> Result<Outputs, Vec<Diagnostic>> {
-    let mut outputs = Outputs::new();
-    let mut diags = Vec::new();
-    for target in TARGETS
+    use rayon::prelude::*;
+    let selected: Vec<&Target> = TARGETS
         .iter()
         .filter(|t| names.is_empty() || names.contains(&t.name))
-    {
-        match target.emit {
-            Emit::Plain(emit) => emit(checked, &mut outputs),
-            Emit::Fallible(emit) => {
-                if let Err(mut errors) = emit(checked, &mut outputs) {
-                    diags.append(&mut errors);
+        .collect();
+    // Targets are independent renderings of the same checked project: emit
+    // them on all cores, each into its own map, then merge in target order
+    // (paths of different targets never coincide).
+    let emitted: Vec<(Outputs, Vec<Diagnostic>)> = selected
+        .par_iter()
+        .with_max_len(1)
+        .map(|target| {
+            let mut outputs = Outputs::new();
+            let diags = match target.emit {
+                Emit::Plain(emit) => {
+                    emit(checked, &mut outputs);
+                    Vec::new()
                 }
-            }
-        }
+                Emit::Fallible(emit) => emit(checked, &mut outputs).err().unwrap_or_default(),
+            };
+            (outputs, diags)
+        })
+        .collect();
+    let mut outputs = Outputs::new();
+    let mut diags = Vec::new();
+    for (mut part, mut errors) in emitted {
+        outputs.append(&mut part);
+        diags.append(&mut errors);
     }
     if diags.is_empty() {
         Ok(outputs)

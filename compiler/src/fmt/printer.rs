@@ -59,18 +59,18 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn point(p: &RunPoint) -> String {
+fn point(p: Point) -> String {
     match p.run {
         Run::Number(n) => format!("{}:{n}", p.exp),
         Run::Last => format!("{}:*", p.exp),
     }
 }
 
-fn iov(iov: &Iov) -> String {
-    match &iov.kind {
-        IovKind::Closed { start, end } => format!("{} ..= {}", point(start), point(end)),
-        IovKind::Open { start } => format!("{} ..", point(start)),
-        IovKind::Always => "always".to_string(),
+fn iov(iov: &LineIov) -> String {
+    match *iov {
+        LineIov::Closed { start, end } => format!("{} ..= {}", point(start), point(end)),
+        LineIov::Open { start } => format!("{} ..", point(start)),
+        LineIov::Always => "always".to_string(),
     }
 }
 
@@ -151,8 +151,8 @@ impl Printer<'_> {
                 .map(|p| p.name.as_str())
                 .collect::<Vec<_>>()
                 .join("."),
-            ValueKind::RunPoint(p) => point(p),
-            ValueKind::Iov(i) => iov(i),
+            ValueKind::RunPoint(p) => point((*p).into()),
+            ValueKind::Iov(i) => iov(&i.kind.into()),
             ValueKind::List(items) => {
                 format!(
                     "[{}]",
@@ -260,7 +260,7 @@ impl Printer<'_> {
             .entries
             .iter()
             .filter_map(|e| match e {
-                Entry::Iov(l) => Some(iov(&l.iov).len()),
+                Entry::Iov(l) => Some(iov(&l.iov()).len()),
                 _ => None,
             })
             .max()
@@ -314,10 +314,10 @@ impl Printer<'_> {
             }
             Entry::Iov(line) => {
                 let rev = match &line.rev {
-                    Revision::Number { value, .. } => value.to_string(),
-                    Revision::Text(s) => escape(&s.value),
+                    Revision::Number(value) => value.to_string(),
+                    Revision::Text(s) => escape(s),
                 };
-                let text = format!("{:<iov_width$}  rev {rev}", iov(&line.iov));
+                let text = format!("{:<iov_width$}  rev {rev}", iov(&line.iov()));
                 self.out.push_str(&text);
             }
             Entry::Map(m) => self.map(m, indent),

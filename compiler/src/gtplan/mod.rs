@@ -62,7 +62,7 @@ impl Entry {
 pub fn revision_text(rev: &Revision) -> String {
     match rev {
         Revision::Number(n) => n.to_string(),
-        Revision::Text(t) => t.clone(),
+        Revision::Text(t) => t.to_string(),
     }
 }
 

@@ -154,7 +154,8 @@ pub struct IovEntry {
 #[serde(rename_all = "snake_case")]
 pub enum Revision {
     Number(u64),
-    Text(String),
+    /// Boxed rather than a `String`: an IoV entry is one of a million.
+    Text(Box<str>),
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

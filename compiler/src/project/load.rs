@@ -121,6 +121,21 @@ fn text_error(file: FileId, at: usize, what: String) -> Diagnostic {
 
 /// Loads and parses the whole project.
 pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
+    load_project_with(vfs, None)
+}
+
+/// Loads the whole project, parsing again only the `.prod` files whose
+/// path, text or file id differ from what `cache` holds (the language
+/// server's incremental loading). Give the project back to
+/// [`ParseCache::recycle`] when it is no longer needed.
+pub fn load_project_cached(vfs: &dyn Vfs, cache: &mut ParseCache) -> Result<Project, ProjectError> {
+    load_project_with(vfs, Some(cache))
+}
+
+fn load_project_with(
+    vfs: &dyn Vfs,
+    cache: Option<&mut ParseCache>,
+) -> Result<Project, ProjectError> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let config_bytes = match vfs.read("Prod.toml") {
@@ -167,7 +182,7 @@ pub fn load_project(vfs: &dyn Vfs) -> Result<Project, ProjectError> {
         project.parse_file(file, true);
     }
     if let Some(config) = &config {
-        project.load_manifests(vfs, config, config_file);
+        project.load_manifests(vfs, config, config_file, cache);
     }
     project.load_templates(vfs, config.as_ref());
     project.config = config;
@@ -187,31 +202,18 @@ impl Project {
     }
 
     /// Parses project files on all cores: parsing is a pure function of a
-    /// file's text, and files are independent. Results keep path order.
+    /// file's text, and files are independent. Rayon's work stealing keeps
+    /// both cores busy when one tag file is much larger than the rest;
+    /// results keep path order.
     fn parse_files(&mut self, files: &[FileId]) {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(files.len())
-            .max(1);
-        let chunk = files.len().div_ceil(threads).max(1);
+        use rayon::prelude::*;
         let sources = &self.sources;
-        let parsed: Vec<Vec<(FileId, crate::syntax::Parsed)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|&f| (f, parse(f, &sources.get(f).text)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("parsing does not panic"))
-                .collect()
-        });
-        for (file, parsed) in parsed.into_iter().flatten() {
+        let parsed: Vec<(FileId, crate::syntax::Parsed)> = files
+            .par_iter()
+            .with_max_len(1)
+            .map(|&f| (f, parse(f, &sources.get(f).text)))
+            .collect();
+        for (file, parsed) in parsed {
             self.diagnostics.extend(parsed.diagnostics);
             self.files.push(LoadedFile {
                 file,
@@ -222,7 +224,13 @@ impl Project {
         }
     }
 
-    fn load_manifests(&mut self, vfs: &dyn Vfs, config: &Config, config_file: FileId) {
+    fn load_manifests(
+        &mut self,
+        vfs: &dyn Vfs,
+        config: &Config,
+        config_file: FileId,
+        cache: Option<&mut ParseCache>,
+    ) {
         let source = normalize("", config.project.source.get_ref()).unwrap_or_default();
         let skip: Vec<String> = normalize("", config.build.out.get_ref())
             .into_iter()
@@ -263,7 +271,10 @@ impl Project {
                 None => to_parse.push(file),
             }
         }
-        self.parse_files(&to_parse);
+        match cache {
+            Some(cache) => self.parse_files_cached(&to_parse, cache),
+            None => self.parse_files(&to_parse),
+        }
         self.load_imports(vfs);
     }
 
@@ -396,4 +407,122 @@ fn import_error(span: Span, path: &str, err: &ReadError) -> Diagnostic {
         ReadError::Io(msg) => (format!("cannot read payload file `{path}`: {msg}"), "check the file's permissions"),
     };
     Diagnostic::new(Code::E0105, message, span, "imported here").with_help(help)
+}
+
+/// Parse results kept between two loads of the same project, by
+/// project-relative path (the language server's incremental loading).
+///
+/// A tree is reused when the file has the same text and the same
+/// [`FileId`] as when it was parsed (its spans carry the id, which changes
+/// only when files are added or removed before it in path order). A project
+/// loaded with [`load_project_cached`] owns the trees it took; giving it back
+/// with [`ParseCache::recycle`] makes them available to the next load.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    entries: BTreeMap<String, CachedParse>,
+    parsed_last: usize,
+}
+
+#[derive(Debug)]
+struct CachedParse {
+    file: FileId,
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+    /// The tree and comments, while no project holds them.
+    tree: Option<(SourceUnit, Vec<Comment>)>,
+}
+
+impl ParseCache {
+    pub fn new() -> ParseCache {
+        ParseCache::default()
+    }
+
+    /// Takes back the trees of a project loaded through this cache.
+    pub fn recycle(&mut self, project: Project) {
+        let Project { files, sources, .. } = project;
+        for loaded in files.into_iter().filter(|f| !f.is_std) {
+            if let Some(entry) = self.entries.get_mut(&sources.get(loaded.file).name) {
+                if entry.file == loaded.file && entry.tree.is_none() {
+                    entry.tree = Some((loaded.unit, loaded.comments));
+                }
+            }
+        }
+    }
+
+    /// How many files the last load parsed (the others were reused).
+    pub fn parsed_last(&self) -> usize {
+        self.parsed_last
+    }
+
+    /// The cached tree of `name`, if it was parsed from `text` as `file`.
+    fn take(
+        &mut self,
+        file: FileId,
+        name: &str,
+        text: &str,
+    ) -> Option<(SourceUnit, Vec<Comment>, Vec<Diagnostic>)> {
+        let entry = self.entries.get_mut(name)?;
+        if entry.file != file || entry.text != text {
+            return None;
+        }
+        let (unit, comments) = entry.tree.take()?;
+        Some((unit, comments, entry.diagnostics.clone()))
+    }
+}
+
+impl Project {
+    /// [`Project::parse_files`] through a cache: files whose tree is cached
+    /// are taken from it, the others are parsed and recorded. The files
+    /// keep path order (which is file id order).
+    fn parse_files_cached(&mut self, files: &[FileId], cache: &mut ParseCache) {
+        let first = self.files.len();
+        let mut misses = Vec::new();
+        for &file in files {
+            let source = self.sources.get(file);
+            match cache.take(file, &source.name, &source.text) {
+                Some((unit, comments, diagnostics)) => {
+                    self.diagnostics.extend(diagnostics);
+                    self.files.push(LoadedFile {
+                        file,
+                        is_std: false,
+                        unit,
+                        comments,
+                    });
+                }
+                None => misses.push(file),
+            }
+        }
+        let parsed_from = self.files.len();
+        let diags_from = self.diagnostics.len();
+        self.parse_files(&misses);
+        // Syntax errors always point into the file being parsed.
+        let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
+        for diag in &self.diagnostics[diags_from..] {
+            by_file
+                .entry(diag.primary.span.file)
+                .or_default()
+                .push(diag.clone());
+        }
+        for loaded in &self.files[parsed_from..] {
+            let source = self.sources.get(loaded.file);
+            cache.entries.insert(
+                source.name.clone(),
+                CachedParse {
+                    file: loaded.file,
+                    text: source.text.clone(),
+                    diagnostics: by_file.remove(&loaded.file).unwrap_or_default(),
+                    tree: None,
+                },
+            );
+        }
+        cache.parsed_last = misses.len();
+        let names: std::collections::BTreeSet<&str> = files
+            .iter()
+            .map(|&f| self.sources.get(f).name.as_str())
+            .collect();
+        cache
+            .entries
+            .retain(|name, _| names.contains(name.as_str()));
+        self.files[first..].sort_by_key(|f| f.file);
+    }
 }

@@ -8,7 +8,10 @@ pub mod config;
 mod load;
 
 pub use config::{parse_config, Config};
-pub use load::{load_project, Import, LoadedFile, Project, ProjectError, STD_PREFIX};
+pub use load::{
+    load_project, load_project_cached, Import, LoadedFile, ParseCache, Project, ProjectError,
+    STD_PREFIX,
+};
 
 use std::collections::BTreeMap;
 

@@ -320,11 +320,16 @@ impl Cx<'_> {
             if let Some(value) = fields.value("optional") {
                 payload.optional = keep(values::boolean("optional", value), diags).unwrap_or(false);
             }
-            for line in &nested.body.entries {
-                if let ast::Entry::Iov(line) = line {
-                    payload.iovs.push(iov_entry(line, false));
-                }
-            }
+            let lines = nested.body.entries.iter().filter_map(|e| match e {
+                ast::Entry::Iov(line) => Some(line),
+                _ => None,
+            });
+            // Reserve exactly: a tag may hold a million lines, and doubling
+            // growth would leave a quarter of that memory unused.
+            payload.iovs.reserve_exact(lines.clone().count());
+            payload
+                .iovs
+                .extend(lines.map(|line| iov_entry(line, false)));
         }
         for item in body {
             let ast::Entry::Import(import) = item else {
@@ -340,7 +345,7 @@ impl Cx<'_> {
                 latest.insert(
                     (
                         e.payload.name.clone(),
-                        format!("{:?}", values::iov(&e.line.iov.kind)),
+                        format!("{:?}", values::line_iov(&e.line.iov())),
                     ),
                     i,
                 );
@@ -348,7 +353,7 @@ impl Cx<'_> {
             for (i, e) in imported.iter().enumerate() {
                 let key = (
                     e.payload.name.clone(),
-                    format!("{:?}", values::iov(&e.line.iov.kind)),
+                    format!("{:?}", values::line_iov(&e.line.iov())),
                 );
                 if latest.get(&key) != Some(&i) {
                     continue;
@@ -370,7 +375,13 @@ impl Cx<'_> {
                 payload.incomplete |= !import.complete;
             }
         }
-        payloads.into_values().collect()
+        payloads
+            .into_values()
+            .map(|mut p| {
+                p.iovs.shrink_to_fit();
+                p
+            })
+            .collect()
     }
 
     fn calibration(
@@ -609,7 +620,7 @@ impl Cx<'_> {
             .entries
             .iter()
             .filter_map(|e| match e {
-                ast::Entry::Nested(n) if n.kind == NestedKind::Production => Some(n),
+                ast::Entry::Nested(n) if n.kind == NestedKind::Production => Some(&**n),
                 _ => None,
             })
             .collect();
@@ -829,11 +840,8 @@ fn positive_count(fields: &Fields, field: &str, default: u64, diags: &mut Vec<Di
 
 fn iov_entry(line: &ast::IovLine, imported: bool) -> IovEntry {
     IovEntry {
-        iov: values::iov(&line.iov.kind),
-        revision: match &line.rev {
-            ast::Revision::Number { value, .. } => Revision::Number(*value),
-            ast::Revision::Text(s) => Revision::Text(s.value.clone()),
-        },
+        iov: values::line_iov(&line.iov()),
+        revision: values::revision(&line.rev),
         imported,
         span: line.span,
     }

@@ -8,7 +8,7 @@
 
 mod fields;
 mod items;
-mod schema;
+pub mod schema;
 pub mod values;
 
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};

@@ -5,7 +5,7 @@
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::model::{EnumDef, EnumValue, RunId, RunRange, Spanned};
 use crate::source::Span;
-use crate::syntax::ast::{IovKind, Run, RunPoint, Value, ValueKind};
+use crate::syntax::ast::{self, IovKind, Run, RunPoint, Value, ValueKind};
 
 /// What a value is, for "expected X, found Y" messages.
 pub fn describe(value: &Value) -> String {
@@ -347,6 +347,39 @@ pub fn iov(kind: &IovKind) -> crate::model::Iov {
             start: RunId { exp: 0, run: 0 },
             end: None,
         },
+    }
+}
+
+/// Converts the interval of an IoV line to the model's form.
+pub fn line_iov(iov: &ast::LineIov) -> crate::model::Iov {
+    let id = |p: ast::Point| RunId {
+        exp: p.exp,
+        run: match p.run {
+            Run::Number(n) => n,
+            Run::Last => RunId::LAST,
+        },
+    };
+    match *iov {
+        ast::LineIov::Closed { start, end } => crate::model::Iov {
+            start: id(start),
+            end: Some(id(end)),
+        },
+        ast::LineIov::Open { start } => crate::model::Iov {
+            start: id(start),
+            end: None,
+        },
+        ast::LineIov::Always => crate::model::Iov {
+            start: RunId { exp: 0, run: 0 },
+            end: None,
+        },
+    }
+}
+
+/// Converts the revision of an IoV line to the model's form.
+pub fn revision(rev: &ast::Revision) -> crate::model::Revision {
+    match rev {
+        ast::Revision::Number(n) => crate::model::Revision::Number(*n),
+        ast::Revision::Text(s) => crate::model::Revision::Text(s.clone()),
     }
 }
 

@@ -3,7 +3,8 @@
 //! The tree mirrors the text: items with bodies of entries (fields, nested
 //! blocks, IoV lines, imports). Which fields an item may have, and what they
 //! mean, is decided later by name resolution; the parser only knows which
-//! nested blocks may appear where. Every node keeps its [`Span`].
+//! nested blocks may appear where. Every node keeps its [`Span`], except the
+//! parts of an IoV line (see [`IovLine`]).
 
 use crate::source::Span;
 use serde::Serialize;
@@ -102,17 +103,19 @@ pub struct Block {
     pub recovered: bool,
 }
 
+/// An entry of a block. The rare large variants are boxed so that an entry
+/// costs little more than an IoV line, of which a tag has a million.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entry {
     /// `name = value`
-    Field(Field),
+    Field(Box<Field>),
     /// `name { key = value … }`, e.g. `runs { Y4S = [...] }`.
-    Map(MapBlock),
+    Map(Box<MapBlock>),
     /// `sample NAME { … }`, `production ID { … }`, `payload NAME { … }`.
-    Nested(Nested),
+    Nested(Box<Nested>),
     /// `payloads from "file"`
-    Import(Import),
+    Import(Box<Import>),
     /// `IOV rev REVISION`, inside a payload.
     Iov(IovLine),
 }
@@ -182,20 +185,158 @@ pub struct Import {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `IOV rev REVISION`, a line of a payload.
+///
+/// A full conditions tag has a million of these, so a line is stored in 64
+/// bytes (an [`Entry`] holding one is no larger): the values as written and
+/// the span of the whole line, which is all that checks report on. Build
+/// one with [`IovLine::new`]; [`IovLine::iov`] gives the interval back.
+#[derive(Debug, Clone, PartialEq)]
 pub struct IovLine {
-    pub iov: Iov,
+    start: [u64; 2],
+    end: [u64; 2],
+    shape: Shape,
     pub rev: Revision,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The form of an IoV line's interval, with whether each bound's run is `*`
+/// (the run fields then hold 0). An enum rather than bit flags so that the
+/// invalid values are a niche that [`Entry`] uses for its variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Closed,
+    ClosedToLast,
+    ClosedFromLast,
+    ClosedLastToLast,
+    Open,
+    OpenFromLast,
+    Always,
+}
+
+impl IovLine {
+    pub fn new(iov: LineIov, rev: Revision, span: Span) -> IovLine {
+        let parts = |p: Point| match p.run {
+            Run::Number(n) => ([p.exp, n], false),
+            Run::Last => ([p.exp, 0], true),
+        };
+        let (start, end, shape) = match iov {
+            LineIov::Closed { start, end } => {
+                let ((start, a), (end, b)) = (parts(start), parts(end));
+                let shape = match (a, b) {
+                    (false, false) => Shape::Closed,
+                    (false, true) => Shape::ClosedToLast,
+                    (true, false) => Shape::ClosedFromLast,
+                    (true, true) => Shape::ClosedLastToLast,
+                };
+                (start, end, shape)
+            }
+            LineIov::Open { start } => {
+                let (start, last) = parts(start);
+                let shape = if last {
+                    Shape::OpenFromLast
+                } else {
+                    Shape::Open
+                };
+                (start, [0, 0], shape)
+            }
+            LineIov::Always => ([0, 0], [0, 0], Shape::Always),
+        };
+        IovLine {
+            start,
+            end,
+            shape,
+            rev,
+            span,
+        }
+    }
+
+    /// The interval as written.
+    pub fn iov(&self) -> LineIov {
+        let point = |[exp, run]: [u64; 2], last: bool| Point {
+            exp,
+            run: if last { Run::Last } else { Run::Number(run) },
+        };
+        let (start_last, end_last) = match self.shape {
+            Shape::Closed | Shape::Open | Shape::Always => (false, false),
+            Shape::ClosedToLast => (false, true),
+            Shape::ClosedFromLast | Shape::OpenFromLast => (true, false),
+            Shape::ClosedLastToLast => (true, true),
+        };
+        let start = point(self.start, start_last);
+        match self.shape {
+            Shape::Open | Shape::OpenFromLast => LineIov::Open { start },
+            Shape::Always => LineIov::Always,
+            _ => LineIov::Closed {
+                start,
+                end: point(self.end, end_last),
+            },
+        }
+    }
+}
+
+impl Serialize for IovLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IovLine", 3)?;
+        out.serialize_field("iov", &self.iov())?;
+        out.serialize_field("rev", &self.rev)?;
+        out.serialize_field("span", &self.span)?;
+        out.end()
+    }
+}
+
+/// `EXP:RUN` of an IoV line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Point {
+    pub exp: u64,
+    pub run: Run,
+}
+
+impl From<RunPoint> for Point {
+    fn from(point: RunPoint) -> Point {
+        Point {
+            exp: point.exp,
+            run: point.run,
+        }
+    }
+}
+
+/// The interval of an IoV line, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineIov {
+    /// `a ..= b`
+    Closed { start: Point, end: Point },
+    /// `a ..`
+    Open { start: Point },
+    /// `always`
+    Always,
+}
+
+impl From<IovKind> for LineIov {
+    fn from(kind: IovKind) -> LineIov {
+        match kind {
+            IovKind::Closed { start, end } => LineIov::Closed {
+                start: start.into(),
+                end: end.into(),
+            },
+            IovKind::Open { start } => LineIov::Open {
+                start: start.into(),
+            },
+            IovKind::Always => LineIov::Always,
+        }
+    }
+}
+
+/// The revision of an IoV line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Revision {
     /// A server revision.
-    Number { value: u64, span: Span },
+    Number(u64),
     /// A local checksum revision.
-    Text(StringLit),
+    Text(Box<str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -221,7 +362,7 @@ pub struct RunPoint {
 }
 
 /// An interval of validity as written.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IovKind {
     /// `a ..= b`

@@ -3,9 +3,9 @@
 //! One entry per line, `dbstore/NAME REVISION FIRSTEXP,FIRSTRUN,FINALEXP,FINALRUN`
 //! (basf2's testing-payloads format); `-1` means "no bound" and is allowed in
 //! the final fields only; `#` starts a comment. Each entry becomes an IoV
-//! line whose spans point into the imported file.
+//! line whose span points into the imported file.
 
-use super::ast::{Ident, Iov, IovKind, IovLine, Revision, Run, RunPoint, StringLit};
+use super::ast::{Ident, IovLine, LineIov, Point, Revision, Run};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -99,10 +99,7 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
     let (rev_at, rev_word) = words[1];
     let rev_span = span(rev_at, rev_word.len());
     let rev = match rev_word.parse::<u64>() {
-        Ok(value) => Revision::Number {
-            value,
-            span: rev_span,
-        },
+        Ok(value) => Revision::Number(value),
         Err(_) if rev_word.chars().all(|c| c.is_ascii_digit()) => {
             return Err(Diagnostic::new(
                 Code::E0103,
@@ -111,10 +108,7 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
                 "too large",
             ))
         }
-        Err(_) => Revision::Text(StringLit {
-            value: rev_word.to_string(),
-            span: rev_span,
-        }),
+        Err(_) => Revision::Text(rev_word.into()),
     };
 
     let (iov_at, iov_word) = words[2];
@@ -159,14 +153,12 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
             "a first bound must be a number",
         ));
     };
-    let start = RunPoint {
+    let start = Point {
         exp: e1,
         run: Run::Number(r1),
-        span: bounds[0].1.to(bounds[1].1),
     };
-    let end_span = bounds[2].1.to(bounds[3].1);
-    let kind = match (bounds[2].0, bounds[3].0) {
-        (None, None) => IovKind::Open { start },
+    let iov = match (bounds[2].0, bounds[3].0) {
+        (None, None) => LineIov::Open { start },
         (None, Some(_)) => {
             return Err(bad(
                 bounds[3].1,
@@ -174,23 +166,15 @@ fn parse_line(file: FileId, line_start: usize, content: &str) -> Result<Imported
                 "final run without final experiment",
             ))
         }
-        (Some(e2), r2) => IovKind::Closed {
+        (Some(e2), r2) => LineIov::Closed {
             start,
-            end: RunPoint {
+            end: Point {
                 exp: e2,
                 run: r2.map_or(Run::Last, Run::Number),
-                span: end_span,
             },
         },
     };
-    let line = IovLine {
-        iov: Iov {
-            kind,
-            span: iov_span,
-        },
-        rev,
-        span: whole,
-    };
+    let line = IovLine::new(iov, rev, whole);
     Ok(ImportedIov { payload, line })
 }
 
@@ -205,17 +189,16 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(entries.len(), 3);
         assert!(matches!(
-            entries[0].line.iov.kind,
-            IovKind::Closed {
-                end: RunPoint {
+            entries[0].line.iov(),
+            LineIov::Closed {
+                end: Point {
                     exp: 7,
                     run: Run::Last,
-                    ..
                 },
                 ..
             }
         ));
-        assert!(matches!(entries[1].line.iov.kind, IovKind::Open { .. }));
+        assert!(matches!(entries[1].line.iov(), LineIov::Open { .. }));
         assert!(matches!(entries[2].line.rev, Revision::Text(_)));
         assert_eq!(&text[entries[0].payload.span.range()], "A");
     }

@@ -35,24 +35,36 @@ pub const UNITS: &[(&str, u64)] = &[
     ("w", 168),
 ];
 
+/// Decodes the escapes of a string token's raw text (`\"`, `\\`, `\n`,
+/// `\t`). An unknown escape keeps its character (the lexer has reported
+/// it); a trailing lone backslash is dropped.
+pub fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
 /// Result of lexing one file.
 #[derive(Debug, Default)]
-pub struct Lexed {
-    pub tokens: Vec<Token>,
+pub struct Lexed<'a> {
+    pub tokens: Vec<Token<'a>>,
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-fn is_ident_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
-}
-
-fn is_ident_continue(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-fn identifier(input: &str) -> IResult<&str, &str> {
-    recognize(pair(satisfy(is_ident_start), take_while(is_ident_continue))).parse(input)
 }
 
 /// `[0-9][0-9_]*`
@@ -84,7 +96,7 @@ fn unit(input: &str) -> IResult<&str, &str> {
 
 /// Punctuation decided on the first byte (and the next two for `..=`):
 /// this is the lexer's hottest path, so it avoids trying alternatives.
-fn punctuation_at(input: &str) -> Option<(TokenKind, usize)> {
+fn punctuation_at(input: &str) -> Option<(TokenKind<'static>, usize)> {
     let bytes = input.as_bytes();
     let kind = match bytes.first()? {
         b'.' if bytes.get(1) == Some(&b'.') => {
@@ -108,33 +120,70 @@ fn punctuation_at(input: &str) -> Option<(TokenKind, usize)> {
     Some((kind, 1))
 }
 
-struct Lexer<'a> {
+/// A streaming lexer: [`Lexer::next_token`] hands out one token at a time,
+/// so the parser holds a small window of tokens rather than a whole large
+/// file's worth. Plain comments and diagnostics are collected on the way.
+pub struct Lexer<'a> {
     file: FileId,
     src: &'a str,
     pos: usize,
     line_start: bool,
-    out: Lexed,
+    /// The token just scanned, handed out by `next_token`.
+    pending: Option<Token<'a>>,
+    /// `#` comments, for the formatter.
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Splits `src` into tokens; the last token is always [`TokenKind::Eof`].
-pub fn lex(file: FileId, src: &str) -> Lexed {
-    let mut lexer = Lexer {
-        file,
-        src,
-        pos: 0,
-        line_start: true,
-        // Manifests average about one token per five bytes; reserving that
-        // avoids regrowing the vector of a large file many times.
-        out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 5 + 1),
-            ..Lexed::default()
-        },
-    };
-    lexer.run();
-    lexer.out
+pub fn lex(file: FileId, src: &str) -> Lexed<'_> {
+    let mut lexer = Lexer::new(file, src);
+    let mut tokens = Vec::new();
+    loop {
+        let token = lexer.next_token();
+        tokens.push(token);
+        if token.kind == TokenKind::Eof {
+            break;
+        }
+    }
+    Lexed {
+        tokens,
+        comments: lexer.comments,
+        diagnostics: lexer.diagnostics,
+    }
 }
 
 impl<'a> Lexer<'a> {
+    pub fn new(file: FileId, src: &'a str) -> Lexer<'a> {
+        Lexer {
+            file,
+            src,
+            pos: 0,
+            line_start: true,
+            pending: None,
+            comments: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The next token; at the end of the input, [`TokenKind::Eof`] (again
+    /// on every further call).
+    pub fn next_token(&mut self) -> Token<'a> {
+        loop {
+            if let Some(token) = self.pending.take() {
+                return token;
+            }
+            if !self.step() {
+                let end = self.src.len();
+                return Token {
+                    kind: TokenKind::Eof,
+                    span: self.span(end, end),
+                    line_start: true,
+                };
+            }
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
@@ -143,9 +192,9 @@ impl<'a> Lexer<'a> {
         &self.src[self.pos..]
     }
 
-    fn push(&mut self, kind: TokenKind, start: usize) {
+    fn push(&mut self, kind: TokenKind<'a>, start: usize) {
         let span = self.span(start, self.pos);
-        self.out.tokens.push(Token {
+        self.pending = Some(Token {
             kind,
             span,
             line_start: self.line_start,
@@ -154,68 +203,87 @@ impl<'a> Lexer<'a> {
     }
 
     fn error(&mut self, diag: Diagnostic) {
-        self.out.diagnostics.push(diag);
+        self.diagnostics.push(diag);
     }
 
-    fn run(&mut self) {
+    /// Scans one lexeme (a token, a comment, a line break or a bad
+    /// character); false at the end of the input.
+    fn step(&mut self) -> bool {
         let bytes = self.src.as_bytes();
-        loop {
-            // Spaces and tabs are most of a manifest: skip them bytewise.
-            while matches!(bytes.get(self.pos), Some(b' ' | b'\t' | b'\r')) {
-                self.pos += 1;
-            }
-            let Some(c) = self.rest().chars().next() else {
-                break;
-            };
-            let start = self.pos;
-            if c == '\n' {
+        // Spaces and tabs are most of a manifest: skip them bytewise.
+        while matches!(bytes.get(self.pos), Some(b' ' | b'\t' | b'\r')) {
+            self.pos += 1;
+        }
+        let Some(&byte) = bytes.get(self.pos) else {
+            return false;
+        };
+        let start = self.pos;
+        // Dispatch on the first byte: every token starts with an ASCII
+        // character, so only whitespace and errors need a decoded `char`.
+        match byte {
+            b'\n' => {
                 self.pos += 1;
                 self.line_start = true;
-            } else if c.is_whitespace() {
-                self.pos += c.len_utf8();
-            } else if c == '#' {
-                self.comment(start);
-            } else if c == '"' {
-                self.string(start);
-            } else if c.is_ascii_digit() {
-                self.number(start);
-            } else if let Ok((rest, name)) = identifier(self.rest()) {
-                self.pos = self.src.len() - rest.len();
-                self.push(TokenKind::Ident(name.to_string()), start);
-            } else if let Some((kind, len)) = punctuation_at(self.rest()) {
-                self.pos += len;
-                self.push(kind, start);
-            } else {
-                self.pos += c.len_utf8();
-                let shown = if c.is_control() {
-                    format!("{:?}", c)
-                } else {
-                    format!("`{c}`")
-                };
-                self.error(
-                    Diagnostic::new(
-                        Code::E0109,
-                        format!("unexpected character {shown}"),
-                        self.span(start, self.pos),
-                        "this character starts no token",
-                    )
-                    .with_help("remove it, or put the text in a string: \"…\""),
-                );
-                // Everything glued to the bad character goes with it, so that
-                // `$hlt` or `@@@` is one bad token and one error.
-                let glued = self
-                    .rest()
-                    .find(|c: char| c.is_whitespace() || "{}[],=\"#".contains(c));
-                self.pos += glued.unwrap_or(self.rest().len());
-                self.push(TokenKind::Error, start);
+                return true;
             }
+            b'#' => {
+                self.comment(start);
+                return true;
+            }
+            b'"' => {
+                self.string(start);
+                return true;
+            }
+            b'0'..=b'9' => {
+                self.number(start);
+                return true;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let len = bytes[start..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    .unwrap_or(bytes.len() - start);
+                self.pos += len;
+                self.push(TokenKind::Ident(&self.src[start..self.pos]), start);
+                return true;
+            }
+            _ => {}
         }
-        let end = self.src.len();
-        self.out.tokens.push(Token {
-            kind: TokenKind::Eof,
-            span: self.span(end, end),
-            line_start: true,
-        });
+        if let Some((kind, len)) = punctuation_at(self.rest()) {
+            self.pos += len;
+            self.push(kind, start);
+            return true;
+        }
+        let Some(c) = self.rest().chars().next() else {
+            return false;
+        };
+        if c.is_whitespace() {
+            self.pos += c.len_utf8();
+        } else {
+            self.pos += c.len_utf8();
+            let shown = if c.is_control() {
+                format!("{:?}", c)
+            } else {
+                format!("`{c}`")
+            };
+            self.error(
+                Diagnostic::new(
+                    Code::E0109,
+                    format!("unexpected character {shown}"),
+                    self.span(start, self.pos),
+                    "this character starts no token",
+                )
+                .with_help("remove it, or put the text in a string: \"…\""),
+            );
+            // Everything glued to the bad character goes with it, so that
+            // `$hlt` or `@@@` is one bad token and one error.
+            let glued = self
+                .rest()
+                .find(|c: char| c.is_whitespace() || "{}[],=\"#".contains(c));
+            self.pos += glued.unwrap_or(self.rest().len());
+            self.push(TokenKind::Error, start);
+        }
+        true
     }
 
     fn comment(&mut self, start: usize) {
@@ -224,37 +292,43 @@ impl<'a> Lexer<'a> {
         self.pos += line_len;
         if let Some(doc) = text.strip_prefix("##") {
             let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
-            self.push(TokenKind::DocComment(doc.to_string()), start);
+            self.push(TokenKind::DocComment(doc), start);
         } else {
             let span = self.span(start, self.pos);
-            self.out.comments.push(Comment {
+            self.comments.push(Comment {
                 text: text.trim_end().to_string(),
                 span,
             });
         }
     }
 
+    /// Scans a string literal, reporting bad escapes (`E0108`); the token
+    /// holds the raw text between the quotes, decoded by [`unescape`] when
+    /// the parser keeps it.
     fn string(&mut self, start: usize) {
         self.pos += 1;
-        let mut value = String::new();
+        let bytes = self.src.as_bytes();
         loop {
-            let Some(c) = self.rest().chars().next() else {
-                return self.unterminated(start);
-            };
-            match c {
-                '"' => {
+            // Plain characters are most of a string: skip them bytewise
+            // (the three stops are ASCII, so a UTF-8 sequence never stops it).
+            while bytes
+                .get(self.pos)
+                .is_some_and(|b| !matches!(b, b'"' | b'\\' | b'\n'))
+            {
+                self.pos += 1;
+            }
+            match bytes.get(self.pos) {
+                None | Some(b'\n') => return self.unterminated(start),
+                Some(b'"') => {
+                    let raw = &self.src[start + 1..self.pos];
                     self.pos += 1;
-                    return self.push(TokenKind::Str(value), start);
+                    return self.push(TokenKind::Str(raw), start);
                 }
-                '\n' => return self.unterminated(start),
-                '\\' => {
+                _ => {
                     let esc_start = self.pos;
                     self.pos += 1;
                     match self.rest().chars().next() {
-                        Some('"') => value.push('"'),
-                        Some('\\') => value.push('\\'),
-                        Some('n') => value.push('\n'),
-                        Some('t') => value.push('\t'),
+                        Some('"' | '\\' | 'n' | 't') => {}
                         Some('\n') | None => return self.unterminated(start),
                         Some(other) => {
                             let end = self.pos + other.len_utf8();
@@ -269,16 +343,11 @@ impl<'a> Lexer<'a> {
                                     r#"the escapes are \" \\ \n \t; write `\\` for a backslash"#,
                                 ),
                             );
-                            value.push(other);
                         }
                     }
                     if let Some(c) = self.rest().chars().next() {
                         self.pos += c.len_utf8();
                     }
-                }
-                other => {
-                    value.push(other);
-                    self.pos += other.len_utf8();
                 }
             }
         }
@@ -302,11 +371,28 @@ impl<'a> Lexer<'a> {
         if trimmed.ends_with('}') || trimmed.ends_with(']') {
             self.pos = start + trimmed.len();
         }
-        let value = self.src[start + 1..self.pos].to_string();
-        self.push(TokenKind::Str(value), start);
+        let raw = &self.src[start + 1..self.pos];
+        self.push(TokenKind::Str(raw), start);
     }
 
     fn number(&mut self, start: usize) {
+        // Fast path for the most common literal, a plain integer such as the
+        // run numbers and revisions of IoV lines: digits, then a character
+        // that cannot continue a number (not `_`, `.`, a letter or `/`).
+        let bytes = self.src.as_bytes();
+        let digits_end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |n| start + n);
+        let continues = bytes
+            .get(digits_end)
+            .is_some_and(|&b| b == b'_' || b == b'.' || b == b'/' || b.is_ascii_alphabetic());
+        if !continues {
+            if let Ok(value) = self.src[start..digits_end].parse::<u64>() {
+                self.pos = digits_end;
+                return self.push(TokenKind::Int(value), start);
+            }
+        }
         let (rest, literal) = number(self.rest()).expect("called on a digit");
         self.pos = self.src.len() - rest.len();
         // Underscores only separate digits; most literals have none.
@@ -344,12 +430,9 @@ impl<'a> Lexer<'a> {
                         self.error(diag);
                     }
                 }
-                TokenKind::Quantity {
-                    number: clean.to_string(),
-                    unit: unit_text.to_string(),
-                }
+                TokenKind::Quantity(&self.src[start..self.pos])
             }
-            Err(_) if clean.contains('.') => TokenKind::Float(clean.to_string()),
+            Err(_) if clean.contains('.') => TokenKind::Float(literal),
             Err(_) => TokenKind::Int(int_value.unwrap_or(0)),
         };
         if overflow {
@@ -374,7 +457,7 @@ impl<'a> Lexer<'a> {
 mod tests {
     use super::*;
 
-    fn kinds(src: &str) -> Vec<TokenKind> {
+    fn kinds(src: &str) -> Vec<TokenKind<'_>> {
         let lexed = lex(FileId(0), src);
         assert!(lexed.diagnostics.is_empty(), "{:?}", lexed.diagnostics);
         lexed.tokens.into_iter().map(|t| t.kind).collect()
@@ -404,39 +487,38 @@ mod tests {
 
     #[test]
     fn quantities_keep_their_units() {
-        let q = |n: &str, u: &str| TokenKind::Quantity {
-            number: n.into(),
-            unit: u.into(),
-        };
+        let q = TokenKind::Quantity;
         assert_eq!(
             kinds("50M 11kB 509.9/pb 1.5k 5d 50_000_000"),
             vec![
-                q("50", "M"),
-                q("11", "kB"),
-                q("509.9", "/pb"),
-                q("1.5", "k"),
-                q("5", "d"),
+                q("50M"),
+                q("11kB"),
+                q("509.9/pb"),
+                q("1.5k"),
+                q("5d"),
                 TokenKind::Int(50_000_000),
                 TokenKind::Eof
             ]
+        );
+        assert_eq!(
+            crate::syntax::token::split_quantity("1_500kB"),
+            ("1500".to_string(), "kB")
         );
     }
 
     #[test]
     fn strings_decode_escapes() {
-        assert_eq!(
-            kinds(r#""a\"b\\c\nd\te""#)[0],
-            TokenKind::Str("a\"b\\c\nd\te".into())
-        );
+        let raw = r#"a\"b\\c\nd\te"#;
+        assert_eq!(kinds(&format!("\"{raw}\""))[0], TokenKind::Str(raw));
+        assert_eq!(unescape(raw), "a\"b\\c\nd\te");
+        assert_eq!(unescape("plain"), "plain");
+        assert_eq!(unescape("trailing\\"), "trailing");
     }
 
     #[test]
     fn doc_comments_are_tokens_and_comments_are_trivia() {
         let lexed = lex(FileId(0), "# plain\n## doc text\nx");
-        assert_eq!(
-            lexed.tokens[0].kind,
-            TokenKind::DocComment("doc text".into())
-        );
+        assert_eq!(lexed.tokens[0].kind, TokenKind::DocComment("doc text"));
         assert_eq!(lexed.comments.len(), 1);
     }
 

@@ -8,8 +8,8 @@
 //! so that hostile input cannot exhaust the stack.
 
 use super::ast::*;
-use super::lexer::lex;
-use super::token::{Comment, Token, TokenKind};
+use super::lexer::{unescape, Lexer};
+use super::token::{split_quantity, Comment, Token, TokenKind};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -27,20 +27,31 @@ pub struct Parsed {
 
 /// Parses one `.prod` file.
 pub fn parse(file: FileId, src: &str) -> Parsed {
-    let lexed = lex(file, src);
     let mut parser = Parser {
-        tokens: lexed.tokens,
+        lexer: Lexer::new(file, src),
+        window: Vec::with_capacity(64),
+        head: 0,
+        eof: false,
+        prev: None,
         pos: 0,
+        since_doc: LOOKAHEAD,
         depth: 0,
-        diags: lexed.diagnostics,
+        diags: Vec::new(),
     };
+    parser.fill();
     let items = parser.items();
+    let mut diagnostics = std::mem::take(&mut parser.lexer.diagnostics);
+    diagnostics.append(&mut parser.diags);
     Parsed {
         unit: SourceUnit { items },
-        comments: lexed.comments,
-        diagnostics: parser.diags,
+        comments: parser.lexer.comments,
+        diagnostics,
     }
 }
+
+/// The parser looks this many tokens ahead (and further through a run of
+/// doc comments, see [`Parser::fill`]).
+const LOOKAHEAD: usize = 3;
 
 /// What an entry starts like, decided from two tokens of lookahead.
 enum Shape {
@@ -80,9 +91,23 @@ impl Context {
     }
 }
 
-struct Parser {
-    tokens: Vec<Token>,
+/// The parser pulls tokens from the lexer as it goes and keeps only a small
+/// window of them: a tag file of a hundred thousand IoV lines would
+/// otherwise hold a million tokens at once.
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    /// Tokens lexed and not yet dropped: `window[head]` is the current
+    /// one, then the lookahead; consumed tokens are dropped in batches.
+    window: Vec<Token<'a>>,
+    head: usize,
+    /// Whether the lexer has handed out the end of the file.
+    eof: bool,
+    /// The token before the current one.
+    prev: Option<Token<'a>>,
+    /// How many tokens have been consumed: a position that only grows.
     pos: usize,
+    /// Tokens lexed since the last doc comment (see [`Parser::fill`]).
+    since_doc: usize,
     depth: usize,
     diags: Vec<Diagnostic>,
 }
@@ -90,34 +115,68 @@ struct Parser {
 const ITEM_LIST: &str =
     "release, globaltag, calibration, processing, campaign, skim, layout or enum";
 
-impl Parser {
+impl<'a> Parser<'a> {
     // ------------------------------------------------------------ cursor
 
-    fn peek(&self) -> &Token {
-        &self.tokens[self.pos.min(self.tokens.len() - 1)]
+    /// Lexes until the window holds [`LOOKAHEAD`] tokens, and two tokens
+    /// past its last doc comment (recovery looks through a run of doc
+    /// comments to the item keyword and name after it), or the end.
+    fn fill(&mut self) {
+        while !self.eof && (self.window.len() - self.head < LOOKAHEAD || self.since_doc < 2) {
+            let token = self.lexer.next_token();
+            self.since_doc = match token.kind {
+                TokenKind::DocComment(_) => 0,
+                _ => self.since_doc + 1,
+            };
+            self.eof = matches!(token.kind, TokenKind::Eof);
+            self.window.push(token);
+        }
     }
 
-    fn peek_at(&self, ahead: usize) -> &TokenKind {
-        &self.tokens[(self.pos + ahead).min(self.tokens.len() - 1)].kind
+    fn peek(&self) -> &Token<'a> {
+        &self.window[self.head]
     }
 
-    fn bump(&mut self) -> Token {
-        let tok = self.peek().clone();
-        if tok.kind != TokenKind::Eof {
+    /// The token `ahead` places after the current one (the end of the file
+    /// past it).
+    fn peek_token(&self, ahead: usize) -> &Token<'a> {
+        self.window
+            .get(self.head + ahead)
+            .unwrap_or_else(|| &self.window[self.window.len() - 1])
+    }
+
+    fn peek_at(&self, ahead: usize) -> &TokenKind<'a> {
+        &self.peek_token(ahead).kind
+    }
+
+    fn bump(&mut self) -> Token<'a> {
+        let tok = *self.peek();
+        if !matches!(tok.kind, TokenKind::Eof) {
+            self.head += 1;
+            // Drop consumed tokens now and then, not one by one.
+            if self.head >= 64 {
+                self.window.drain(..self.head);
+                self.head = 0;
+            }
+            self.prev = Some(tok);
             self.pos += 1;
+            self.fill();
         }
         tok
     }
 
-    fn at(&self, kind: &TokenKind) -> bool {
-        &self.peek().kind == kind
+    /// Whether the current token is of this payload-free kind (`}`, `=`,
+    /// the end…); only the variant is compared, which is all that matters
+    /// for punctuation and cheaper than comparing payloads.
+    fn at(&self, kind: &TokenKind<'_>) -> bool {
+        std::mem::discriminant(&self.peek().kind) == std::mem::discriminant(kind)
     }
 
     fn at_ident(&self, word: &str) -> bool {
-        matches!(&self.peek().kind, TokenKind::Ident(w) if w == word)
+        matches!(self.peek().kind, TokenKind::Ident(w) if w == word)
     }
 
-    fn eat(&mut self, kind: &TokenKind) -> Option<Token> {
+    fn eat(&mut self, kind: &TokenKind<'_>) -> Option<Token<'a>> {
         if self.at(kind) {
             Some(self.bump())
         } else {
@@ -126,7 +185,7 @@ impl Parser {
     }
 
     fn prev_span(&self) -> Span {
-        self.tokens[self.pos.saturating_sub(1)].span
+        self.prev.unwrap_or(self.window[self.head]).span
     }
 
     // ------------------------------------------------------------ errors
@@ -138,8 +197,8 @@ impl Parser {
 
     /// `E0101` at the current token: "expected X, found Y".
     fn expected(&mut self, what: &str, help: Option<String>) -> Reported {
-        let tok = self.peek().clone();
-        if tok.kind == TokenKind::Error {
+        let tok = *self.peek();
+        if matches!(tok.kind, TokenKind::Error) {
             // The lexer has reported this character already.
             return Reported;
         }
@@ -157,7 +216,7 @@ impl Parser {
         self.report(diag)
     }
 
-    fn expect(&mut self, kind: TokenKind, what: &str) -> PResult<Token> {
+    fn expect(&mut self, kind: TokenKind<'_>, what: &str) -> PResult<Token<'a>> {
         match self.eat(&kind) {
             Some(tok) => Ok(tok),
             None => Err(self.expected(what, None)),
@@ -165,10 +224,13 @@ impl Parser {
     }
 
     fn expect_ident(&mut self, what: &str) -> PResult<Ident> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::Ident(name) => {
                 let span = self.bump().span;
-                Ok(Ident { name, span })
+                Ok(Ident {
+                    name: name.to_string(),
+                    span,
+                })
             }
             _ => Err(self.expected(what, None)),
         }
@@ -176,38 +238,30 @@ impl Parser {
 
     // ------------------------------------------------------------ recovery
 
-    /// Whether the tokens at `i` start an item: doc comments, then
+    /// Whether the current token starts an item: doc comments, then
     /// `KEYWORD NAME {` (a field such as `release = …` does not).
-    fn is_item_start_at(&self, mut i: usize) -> bool {
+    fn at_item_start(&self) -> bool {
+        let is_doc = |t: &Token<'_>| matches!(t.kind, TokenKind::DocComment(_));
         // Only the first doc comment of a run looks ahead through the run,
         // which keeps recovery linear in a file of many doc comments.
-        let is_doc = |j: usize| {
-            matches!(
-                self.tokens.get(j).map(|t| &t.kind),
-                Some(TokenKind::DocComment(_))
-            )
-        };
-        if is_doc(i) && i > 0 && is_doc(i - 1) {
+        if is_doc(self.peek()) && self.prev.as_ref().is_some_and(is_doc) {
             return false;
         }
-        while matches!(
-            self.tokens.get(i).map(|t| &t.kind),
-            Some(TokenKind::DocComment(_))
-        ) {
+        let mut i = 0;
+        while self.head + i < self.window.len() && is_doc(&self.window[self.head + i]) {
             i += 1;
         }
-        let kind = |j: usize| self.tokens.get(j).map(|t| &t.kind);
-        match (kind(i), kind(i + 1)) {
-            (Some(TokenKind::Ident(kw)), Some(TokenKind::Ident(_) | TokenKind::Str(_))) => {
-                ItemKind::from_keyword(kw).is_some()
-                    && self.tokens.get(i).is_some_and(|t| t.line_start)
-            }
+        match (self.peek_token(i), self.peek_at(i + 1)) {
+            (
+                Token {
+                    kind: TokenKind::Ident(kw),
+                    line_start,
+                    ..
+                },
+                TokenKind::Ident(_) | TokenKind::Str(_),
+            ) => ItemKind::from_keyword(kw).is_some() && *line_start,
             _ => false,
         }
-    }
-
-    fn at_item_start(&self) -> bool {
-        self.is_item_start_at(self.pos)
     }
 
     /// Skips to the next item (used after an error outside any block).
@@ -289,8 +343,8 @@ impl Parser {
 
     fn docs(&mut self) -> Vec<String> {
         let mut docs = Vec::new();
-        while let TokenKind::DocComment(text) = &self.peek().kind {
-            docs.push(text.clone());
+        while let TokenKind::DocComment(text) = self.peek().kind {
+            docs.push(text.to_string());
             self.bump();
         }
         docs
@@ -300,8 +354,8 @@ impl Parser {
         let mut items = Vec::new();
         loop {
             let docs = self.docs();
-            let tok = self.peek().clone();
-            match &tok.kind {
+            let tok = *self.peek();
+            match tok.kind {
                 TokenKind::Eof => break,
                 TokenKind::Ident(word) => match ItemKind::from_keyword(word) {
                     Some(kind) => match self.item(kind, docs) {
@@ -330,9 +384,9 @@ impl Parser {
     fn item(&mut self, kind: ItemKind, docs: Vec<String>) -> PResult<Item> {
         let start = self.bump().span;
         let name = if kind == ItemKind::Release {
-            match self.peek().kind.clone() {
-                TokenKind::Str(value) => Ident {
-                    name: value,
+            match self.peek().kind {
+                TokenKind::Str(raw) => Ident {
+                    name: unescape(raw),
                     span: self.bump().span,
                 },
                 _ => return Err(self.expected(
@@ -360,7 +414,7 @@ impl Parser {
         })
     }
 
-    fn open_brace(&mut self) -> PResult<Token> {
+    fn open_brace(&mut self) -> PResult<Token<'a>> {
         if self.at(&TokenKind::Eq) {
             return Err(self.expected(
                 "`{`",
@@ -423,9 +477,9 @@ impl Parser {
     fn enum_entry(&mut self) -> PResult<EnumEntry> {
         let name = self.expect_ident("an enum entry name")?;
         let text = if self.eat(&TokenKind::Eq).is_some() {
-            match self.peek().kind.clone() {
-                TokenKind::Str(value) => Some(StringLit {
-                    value,
+            match self.peek().kind {
+                TokenKind::Str(raw) => Some(StringLit {
+                    value: unescape(raw),
                     span: self.bump().span,
                 }),
                 _ => return Err(self.expected("the entry's string form", None)),
@@ -463,6 +517,9 @@ impl Parser {
         }
         self.leave();
         let close = self.close_brace(open)?;
+        // A payload block of a large tag holds many lines: give back what
+        // doubling growth reserved beyond them.
+        entries.shrink_to_fit();
         Ok(Block {
             entries,
             span: open.to(close),
@@ -478,23 +535,19 @@ impl Parser {
         let (first, second) = (&self.peek().kind, self.peek_at(1));
         let shape = match (first, second) {
             (TokenKind::Ident(_), TokenKind::Eq) => Shape::Field,
-            (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "always" => Shape::Iov,
+            (TokenKind::Ident("always"), TokenKind::Ident(_)) => Shape::Iov,
             (TokenKind::Ident(_), TokenKind::LBrace) => Shape::Map,
             (TokenKind::Int(_), _) => Shape::Iov,
             _ => Shape::Other,
         };
         match shape {
-            Shape::Field => return Ok(Some(Entry::Field(self.field()?))),
+            Shape::Field => return Ok(Some(Entry::Field(Box::new(self.field()?)))),
             Shape::Iov => return self.iov_entry(ctx),
-            Shape::Map => return Ok(Some(Entry::Map(self.map_block()?))),
+            Shape::Map => return Ok(Some(Entry::Map(Box::new(self.map_block()?)))),
             Shape::Other => {}
         }
-        let tok = self.peek().clone();
-        match (&tok.kind, self.peek_at(1).clone()) {
-            (TokenKind::Ident(_), TokenKind::Eq) => Ok(Some(Entry::Field(self.field()?))),
-            (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "always" => self.iov_entry(ctx),
-            (TokenKind::Ident(_), TokenKind::LBrace) => Ok(Some(Entry::Map(self.map_block()?))),
-            (TokenKind::Ident(w), TokenKind::Ident(_)) if w == "sample" || w == "payload" => {
+        match (self.peek().kind, *self.peek_at(1)) {
+            (TokenKind::Ident(w @ ("sample" | "payload")), TokenKind::Ident(_)) => {
                 let kind = if w == "sample" {
                     NestedKind::Sample
                 } else {
@@ -502,15 +555,11 @@ impl Parser {
                 };
                 self.nested(ctx, kind, docs)
             }
-            (TokenKind::Ident(w), TokenKind::Int(_)) if w == "production" => {
+            (TokenKind::Ident("production"), TokenKind::Int(_)) => {
                 self.nested(ctx, NestedKind::Production, docs)
             }
-            (TokenKind::Ident(w), TokenKind::Ident(from)) if w == "payloads" && from == "from" => {
-                self.import(ctx)
-            }
-            (TokenKind::Int(_), _) => self.iov_entry(ctx),
+            (TokenKind::Ident("payloads"), TokenKind::Ident("from")) => self.import(ctx),
             (TokenKind::Ident(name), _) => {
-                let name = name.clone();
                 self.bump();
                 Err(self.expected(
                     &format!("`=` after `{name}`"),
@@ -545,7 +594,10 @@ impl Parser {
                 kind: TokenKind::Ident(name),
                 span,
                 ..
-            } => Label::Name(Ident { name, span }),
+            } => Label::Name(Ident {
+                name: name.to_string(),
+                span,
+            }),
             Token {
                 kind: TokenKind::Int(value),
                 span,
@@ -571,21 +623,21 @@ impl Parser {
             );
             return Ok(None);
         }
-        Ok(Some(Entry::Nested(Nested {
+        Ok(Some(Entry::Nested(Box::new(Nested {
             kind,
             label,
             docs,
             body,
             span,
-        })))
+        }))))
     }
 
     fn import(&mut self, ctx: Context) -> PResult<Option<Entry>> {
         let start = self.bump().span;
         self.bump();
-        let path = match self.peek().kind.clone() {
-            TokenKind::Str(value) => StringLit {
-                value,
+        let path = match self.peek().kind {
+            TokenKind::Str(raw) => StringLit {
+                value: unescape(raw),
                 span: self.bump().span,
             },
             _ => {
@@ -605,7 +657,7 @@ impl Parser {
             );
             return Ok(None);
         }
-        Ok(Some(Entry::Import(Import { path, span })))
+        Ok(Some(Entry::Import(Box::new(Import { path, span }))))
     }
 
     fn iov_entry(&mut self, ctx: Context) -> PResult<Option<Entry>> {
@@ -617,17 +669,12 @@ impl Parser {
             ));
         }
         self.bump();
-        let rev = match self.peek().kind.clone() {
-            TokenKind::Int(value) => Revision::Number {
-                value,
-                span: self.bump().span,
-            },
-            TokenKind::Str(value) => Revision::Text(StringLit {
-                value,
-                span: self.bump().span,
-            }),
+        let rev = match self.peek().kind {
+            TokenKind::Int(value) => Revision::Number(value),
+            TokenKind::Str(raw) => Revision::Text(unescape(raw).into_boxed_str()),
             _ => return Err(self.expected("a revision (a number or a string)", None)),
         };
+        self.bump();
         let span = iov.span.to(self.prev_span());
         if ctx != Context::Nested(NestedKind::Payload) {
             self.not_allowed(
@@ -638,7 +685,7 @@ impl Parser {
             );
             return Ok(None);
         }
-        Ok(Some(Entry::Iov(IovLine { iov, rev, span })))
+        Ok(Some(Entry::Iov(IovLine::new(iov.kind.into(), rev, span))))
     }
 
     fn field(&mut self) -> PResult<Field> {
@@ -687,13 +734,13 @@ impl Parser {
     // ------------------------------------------------------------ values
 
     fn value(&mut self) -> PResult<Value> {
-        let tok = self.peek().clone();
+        let tok = *self.peek();
         let kind = match tok.kind {
-            TokenKind::Str(s) => {
+            TokenKind::Str(raw) => {
                 self.bump();
-                ValueKind::Str(s)
+                ValueKind::Str(unescape(raw))
             }
-            TokenKind::Int(_) if self.peek_at(1) == &TokenKind::Colon => {
+            TokenKind::Int(_) if matches!(self.peek_at(1), TokenKind::Colon) => {
                 let point = self.run_point()?;
                 return self.range_after(point);
             }
@@ -703,17 +750,21 @@ impl Parser {
             }
             TokenKind::Float(text) => {
                 self.bump();
-                ValueKind::Float(text)
+                ValueKind::Float(text.replace('_', ""))
             }
-            TokenKind::Quantity { number, unit } => {
+            TokenKind::Quantity(text) => {
                 self.bump();
-                ValueKind::Quantity { number, unit }
+                let (number, unit) = split_quantity(text);
+                ValueKind::Quantity {
+                    number,
+                    unit: unit.to_string(),
+                }
             }
-            TokenKind::Ident(word) if word == "true" || word == "false" => {
+            TokenKind::Ident(word @ ("true" | "false")) => {
                 self.bump();
                 ValueKind::Bool(word == "true")
             }
-            TokenKind::Ident(word) if word == "always" => {
+            TokenKind::Ident("always") => {
                 self.bump();
                 ValueKind::Iov(Iov {
                     kind: IovKind::Always,

@@ -1,0 +1,50 @@
+//! `prodc lsp`: a language server for `.prod` manifests over stdio.
+//!
+//! It reuses the compiler's phases on in-memory documents: the open
+//! documents overlay the project on disk ([`vfs`]), a project is found by
+//! walking up to its `Prod.toml`, and each analysis loads it through a
+//! parse cache, so that an edit parses only the edited file before resolve
+//! and the checks run on the whole project again ([`state`]). On top of
+//! the last analysis: diagnostics with links to the book ([`diagnostics`]),
+//! definitions and references ([`index`], [`navigate`]), hover texts
+//! ([`hover`]), completion ([`complete`]) and formatting through
+//! [`crate::fmt`] ([`handlers`]). Positions are converted between the
+//! protocol's UTF-16 columns and byte offsets in [`position`].
+//!
+//! The server logs to stderr only; stdout carries the protocol.
+
+pub mod complete;
+pub mod diagnostics;
+pub mod handlers;
+pub mod hover;
+pub mod index;
+pub mod navigate;
+pub mod position;
+pub mod schema;
+pub mod server;
+pub mod state;
+pub mod stdlib;
+pub mod uri;
+pub mod vfs;
+
+pub use position::Encoding;
+pub use state::State;
+
+/// Runs the server on stdin and stdout until the client says `exit`;
+/// returns the process exit code.
+pub fn run_stdio() -> u8 {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let code = match server::serve(&connection) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("prodc lsp: {err}");
+            1
+        }
+    };
+    // The writer thread ends when the last sender is dropped.
+    drop(connection);
+    if let Err(err) = io_threads.join() {
+        eprintln!("prodc lsp: {err}");
+    }
+    code
+}
