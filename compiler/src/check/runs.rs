@@ -1,11 +1,12 @@
 //! Intervals as written: IoV lines of payloads (`E0405` start after end,
-//! `E0406` `*` in a start bound) and run ranges of processings and
+//! `E0406` `*` in a start bound, a text revision that is not one word:
+//! `E0303`, or `E0104` in an import file) and run ranges of processings and
 //! campaigns (`E0405`, `E0407` across experiments, `E0408` a run listed
 //! twice).
 
 use super::iov::{format_range, intersection, overlaps};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{CampaignRuns, Iov, IovEntry, Model, RunId, RunRange, Spanned};
+use crate::model::{CampaignRuns, Iov, IovEntry, Model, Revision, RunId, RunRange, Spanned};
 
 pub(super) fn check(model: &Model, diags: &mut Vec<Diagnostic>) {
     for tag in &model.tags {
@@ -41,7 +42,37 @@ pub fn is_well_formed(iov: &Iov) -> bool {
     iov.start.run != RunId::LAST && iov.end.is_none_or(|end| iov.start <= end)
 }
 
+/// Whether a text revision can be written where revisions go: a word of a
+/// payload list line (`dbstore/NAME REV …`) and part of a payload file name
+/// (`dbstore_NAME_rev_REV.root`).
+fn is_revision_word(text: &str) -> bool {
+    !text.is_empty()
+        && text != "."
+        && text != ".."
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.+-".contains(&b))
+}
+
 fn iov_line(payload: &str, entry: &IovEntry, diags: &mut Vec<Diagnostic>) {
+    if let Revision::Text(text) = &entry.revision {
+        if !is_revision_word(text) {
+            let code = if entry.imported {
+                Code::E0104
+            } else {
+                Code::E0303
+            };
+            diags.push(
+                Diagnostic::new(
+                    code,
+                    format!("a revision of payload `{payload}` is not a single word"),
+                    entry.span,
+                    "revision with spaces, quotes or other symbols",
+                )
+                .with_help("a local revision is a checksum: letters, digits, `_`, `.`, `+` and `-`; it is written into payload lists and payload file names"),
+            );
+        }
+    }
     let iov = &entry.iov;
     if iov.start.run == RunId::LAST {
         diags.push(
@@ -54,7 +85,7 @@ fn iov_line(payload: &str, entry: &IovEntry, diags: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "`*` means the last run of an experiment and is for end bounds only; start at `{}:0`, or at `{}:0` for the next experiment",
                 iov.start.exp,
-                iov.start.exp + 1
+                iov.start.exp.saturating_add(1)
             )),
         );
     } else if let Some(end) = iov.end {

@@ -101,6 +101,7 @@ codes! {
     E0702 => "padded value needs more digits than the padding",
     E0703 => "two outputs expand to the same path",
     E0704 => "invalid expanded path or path component",
+    E0705 => "project expands to too many output paths",
     E0801 => "production id reused",
     E0802 => "fractions of a sample's productions do not sum to 1",
     E0803 => "events split by fraction not whole",

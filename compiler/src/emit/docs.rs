@@ -11,7 +11,10 @@
 //! `targets/docs/`, embedded in the binary. Everything that needs
 //! arithmetic or formatting (thousands separators, sizes, path patterns) is
 //! computed here; the templates only arrange it. Escaping is off because the
-//! output is Markdown, and the `cell` helper escapes `|` in table cells.
+//! output is Markdown, and the `cell` helper escapes `|` in table cells;
+//! values from the manifests are escaped here instead: free text (`text`)
+//! shows as itself on one line, doc comments (`markdown`) keep their
+//! Markdown but cannot carry raw HTML, links or images.
 //! Pages list items in model order and datasets in path order, so the same
 //! manifests always give the same bytes.
 
@@ -66,19 +69,91 @@ fn bare(name: &str) -> &str {
     name.trim_start_matches("std.")
 }
 
+/// Free text of the manifests (a description, ticket, working group, the
+/// project name) as Markdown that shows it as written: on one line, with
+/// no HTML, link, emphasis or code span of its own.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn opt_text(value: Option<&str>) -> Option<String> {
+    value.map(text)
+}
+
+/// A doc comment line is Markdown and published as such, except raw HTML,
+/// links and images, which could run or load something in the reader's
+/// browser: outside code spans, `<` is written `&lt;` and `[` is escaped.
+fn markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(['<', '[', '`']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix('<') {
+            out.push_str("&lt;");
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix('[') {
+            out.push_str("\\[");
+            rest = after;
+            continue;
+        }
+        // A code span: a run of backticks up to the next run of as many.
+        let ticks = rest.len() - rest.trim_start_matches('`').len();
+        let mut end = None;
+        let mut from = ticks;
+        while let Some(next) = rest[from..].find('`') {
+            let start = from + next;
+            let run = rest[start..].len() - rest[start..].trim_start_matches('`').len();
+            if run == ticks {
+                end = Some(start + run);
+                break;
+            }
+            from = start + run;
+        }
+        let take = end.unwrap_or(ticks);
+        out.push_str(&rest[..take]);
+        rest = &rest[take..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn doc_lines(docs: &[String]) -> Vec<String> {
+    docs.iter().map(|l| markdown(l)).collect()
+}
+
 /// Doc comment lines as one line of text, for a table cell or a list entry.
 fn one_line(docs: &[String]) -> String {
-    docs.iter()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    markdown(
+        &docs
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// The summary of an item for a list: its `description`, else its docs.
 fn summary(description: Option<&String>, docs: &[String]) -> Option<String> {
     description
-        .map(|d| d.trim().to_string())
+        .map(|d| text(d.trim()))
         .filter(|d| !d.is_empty())
         .or_else(|| Some(one_line(docs)).filter(|d| !d.is_empty()))
 }
@@ -97,7 +172,7 @@ fn range_text(range: &RunRange) -> String {
 /// error that has been reported).
 fn range_runs(range: &RunRange) -> u64 {
     if range.first.exp == range.last.exp && range.first.run <= range.last.run {
-        range.last.run - range.first.run + 1
+        (range.last.run - range.first.run).saturating_add(1)
     } else {
         0
     }
@@ -355,8 +430,8 @@ fn campaign_page(
         .fold(0, |sum, (bytes, _)| sum.saturating_add(bytes));
     CampaignPage {
         name: c.name.text.clone(),
-        docs: c.docs.clone(),
-        description: c.description.clone(),
+        docs: doc_lines(&c.docs),
+        description: opt_text(c.description.as_deref()),
         release: c.release.as_ref().map(|r| r.value.clone()),
         tags: tag_links(model, &c.globaltags),
         run_independent: experiment.is_some(),
@@ -404,16 +479,16 @@ fn sample_row(
     SampleRow {
         name: s.name.text.clone(),
         anchor: anchor(&format!("sample-{}", s.name.text)),
-        docs: s.docs.clone(),
+        docs: doc_lines(&s.docs),
         summary: summary(None, &s.docs),
-        description: s.description.clone(),
+        description: opt_text(s.description.as_deref()),
         event_type: s.event_type.as_ref().map(|e| event_type_text(&e.value)),
         events: s.events.as_ref().map(|e| thousands(e.value)),
         productions,
         status: s.status.name.clone(),
         priority: s.priority.name.clone(),
-        ticket: s.ticket.clone(),
-        wg: s.wg.clone(),
+        ticket: opt_text(s.ticket.as_deref()),
+        wg: opt_text(s.wg.as_deref()),
         size: size.map(|(bytes, _)| human_bytes(bytes)),
         size_declared: size.is_some_and(|(_, declared)| declared),
         paths: all
@@ -529,7 +604,7 @@ fn processing_page(
                 summary: summary(None, &skim.docs),
                 kind: skim.kind.name.clone(),
                 code: skim.code.as_ref().map(|c| c.value.to_string()),
-                wg: skim.wg.clone(),
+                wg: opt_text(skim.wg.as_deref()),
                 tiers: tier_list(&skim.tiers),
                 pattern: pattern_of(skim_path, Some(skim), &skim.tiers).map(|p| p.text),
                 datasets: thousands(own as u64),
@@ -584,12 +659,12 @@ fn processing_page(
         .sum();
     ProcessingPage {
         name: p.name.text.clone(),
-        docs: p.docs.clone(),
-        description: p.description.clone(),
+        docs: doc_lines(&p.docs),
+        description: opt_text(p.description.as_deref()),
         release: p.release.as_ref().map(|r| r.value.clone()),
         tags: tag_links(model, &p.globaltags),
         status: p.status.name.clone(),
-        ticket: p.ticket.clone(),
+        ticket: opt_text(p.ticket.as_deref()),
         production: p.production.as_ref().map(|v| v.value.to_string()),
         layout: p
             .layout
@@ -700,8 +775,8 @@ fn tag_entry(model: &Model, index: usize, tag: &GlobalTag) -> TagEntry {
     TagEntry {
         name: tag.name.text.clone(),
         anchor: anchor(&tag.name.text),
-        docs: tag.docs.clone(),
-        description: tag.description.clone(),
+        docs: doc_lines(&tag.docs),
+        description: opt_text(tag.description.as_deref()),
         id: tag.id.as_ref().map(|i| i.value.to_string()),
         ty: tag.ty.name.clone(),
         state: tag.state.name.clone(),
@@ -791,8 +866,8 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
     let title = format!("{project}: data and MC paths");
     let mut book = Book {
         title_toml: toml::Value::String(title.clone()).to_string(),
-        title,
-        project,
+        title: text(&title),
+        project: text(&project),
         campaigns: Vec::new(),
         processings: Vec::new(),
         tags: 0,
@@ -884,5 +959,22 @@ mod tests {
         assert_eq!(luminosity(509.9), "509.9 /pb");
         assert_eq!(luminosity(12345.25), "12,345.25 /pb");
         assert_eq!(luminosity(1949.0), "1,949 /pb");
+    }
+
+    #[test]
+    fn manifest_text_carries_no_html_or_markdown_of_its_own() {
+        assert_eq!(
+            text("a<script>&\n*b* [l](x) `c` \\"),
+            "a&lt;script&gt;&amp; \\*b\\* \\[l\\](x) \\`c\\` \\\\"
+        );
+        assert_eq!(
+            markdown("B+ -> D* <b>x</b> `a<b` ``c`<d``"),
+            "B+ -> D* &lt;b>x&lt;/b> `a<b` ``c`<d``"
+        );
+        assert_eq!(markdown("`open <i>"), "`open &lt;i>");
+        assert_eq!(
+            markdown("![i](x) [l](javascript:y) `[c](d)`"),
+            "!\\[i](x) \\[l](javascript:y) `[c](d)`"
+        );
     }
 }

@@ -248,7 +248,7 @@ pub fn jobs(checked: &Checked) -> Vec<Job> {
                     background: None,
                     events: None,
                     events_per_job: None,
-                    tasks: last.run - first.run + 1,
+                    tasks: (last.run - first.run).saturating_add(1),
                     files_per_block: 1,
                     run_pad: run_padding(&layouts, p),
                     release: release.value.clone(),

@@ -1,6 +1,7 @@
 //! Expansion of layouts into datasets (LANGUAGE.md §2.7): a campaign per
 //! production × run × tier × block, a processing per run × tier with `path`
-//! and per run × skim × that skim's tiers with `skim_path`.
+//! and per run × skim × that skim's tiers with `skim_path`. A project
+//! expands to at most `MAX_DATASETS` paths (`E0705` beyond).
 
 use super::template::{check_expanded, Part, Placeholder, Template, Use};
 use super::Layouts;
@@ -10,6 +11,10 @@ use crate::resolve::values::Decimal;
 use crate::source::Span;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The most output directories a project may expand to. More is a mistake
+/// in a run range or an event count (`E0705`), and would exhaust memory.
+pub const MAX_DATASETS: u64 = 1_000_000;
 
 /// What produces a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -121,6 +126,16 @@ struct Expander<'a, 'd> {
     diags: &'d mut Vec<Diagnostic>,
     datasets: Vec<Dataset>,
     trouble: Trouble,
+    /// How many more datasets the project may expand to.
+    left: u64,
+}
+
+/// The runs of the well-formed ranges (the others are reported elsewhere).
+fn run_count<'r>(ranges: impl Iterator<Item = &'r Spanned<RunRange>>) -> u128 {
+    ranges
+        .filter(|r| r.value.first.exp == r.value.last.exp && r.value.first <= r.value.last)
+        .map(|r| u128::from(r.value.last.run - r.value.first.run) + 1)
+        .fold(0, u128::saturating_add)
 }
 
 pub(super) fn expand_all(
@@ -133,6 +148,7 @@ pub(super) fn expand_all(
         diags,
         datasets: Vec::new(),
         trouble: Trouble::default(),
+        left: MAX_DATASETS,
     };
     for campaign in &model.campaigns {
         ex.campaign(campaign, layouts);
@@ -147,6 +163,27 @@ pub(super) fn expand_all(
 }
 
 impl<'a> Expander<'a, '_> {
+    /// Takes `count` datasets from what the project has left; reports
+    /// `E0705` at `at` (once per owner) when they do not fit.
+    fn fits(&mut self, count: u128, owner: &str, at: Span) -> bool {
+        if count <= u128::from(self.left) {
+            self.left -= count as u64;
+            return true;
+        }
+        if self.trouble.reported.insert(format!("E0705 {owner}")) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0705,
+                    format!("{owner} expands to {count} output paths, more than the project's limit of {MAX_DATASETS}"),
+                    at,
+                    "expands to too many output paths",
+                )
+                .with_help("check the run ranges, and for a campaign `events`, `events_per_job` and the layout's `files_per_block`"),
+            );
+        }
+        false
+    }
+
     /// Checks that a template offers every placeholder to its use; reports
     /// `E0701` at the use site otherwise.
     fn usable(
@@ -306,6 +343,25 @@ impl<'a> Expander<'a, '_> {
         else {
             return;
         };
+        let runs_per_production = match runs {
+            CampaignRuns::Experiment(_) => 1,
+            CampaignRuns::Runs(ranges) => run_count(ranges.iter()),
+        };
+        let files_per_block = layout.files_per_block.max(1);
+        let count = c
+            .samples
+            .iter()
+            .filter_map(|s| s.events.as_ref().map(|e| (s, e.value)))
+            .flat_map(|(s, events)| s.productions.iter().map(move |p| (p, events)))
+            .map(|(production, events)| {
+                let files = production_events(events, production).div_ceil(c.events_per_job.max(1));
+                runs_per_production
+                    .saturating_mul(u128::from(files.div_ceil(files_per_block).max(1)))
+            })
+            .fold(0, u128::saturating_add);
+        if !self.fits(count, &owner, c.name.span) {
+            return;
+        }
         let run_list: Vec<(u64, u64)> = match runs {
             CampaignRuns::Experiment(exp) => vec![(exp.value, 0)],
             CampaignRuns::Runs(ranges) => ranges
@@ -316,7 +372,6 @@ impl<'a> Expander<'a, '_> {
                 })
                 .collect(),
         };
-        let files_per_block = layout.files_per_block.max(1);
         for sample in &c.samples {
             let Some(events) = &sample.events else {
                 continue;
@@ -467,6 +522,16 @@ impl<'a> Expander<'a, '_> {
                 continue;
             };
             if production_at.is_some() && p.production.is_none() {
+                continue;
+            }
+            // Every run is visited even when it has no output.
+            let per_run = outputs
+                .iter()
+                .map(|(_, tiers, _)| tiers.len() as u128)
+                .sum::<u128>()
+                .max(1);
+            let runs = run_count(p.runs.iter().flat_map(|b| b.ranges.iter()));
+            if !self.fits(runs.saturating_mul(per_run), &owner, p.name.span) {
                 continue;
             }
             let base = Values {
