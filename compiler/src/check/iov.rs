@@ -73,22 +73,32 @@ pub fn format_range(iov: &Iov) -> String {
 
 /// The database form `e1,r1,e2,r2` with `-1` for "no bound".
 pub fn database_form(iov: &Iov) -> String {
-    let run = |r: u64| {
+    let mut out = String::with_capacity(24);
+    write_database_form(&mut out, iov);
+    out
+}
+
+/// Appends [`database_form`] to `out`, without allocating: the gtplan
+/// target writes one per IoV line, a million for a full tag.
+pub fn write_database_form(out: &mut String, iov: &Iov) {
+    use std::fmt::Write;
+    let run = |out: &mut String, r: u64| {
         if r == RunId::LAST {
-            "-1".to_string()
+            out.push_str("-1");
         } else {
-            r.to_string()
+            let _ = write!(out, "{r}");
         }
     };
     match iov.end {
-        None => format!("{},{},-1,-1", iov.start.exp, iov.start.run),
-        Some(end) => format!(
-            "{},{},{},{}",
-            iov.start.exp,
-            run(iov.start.run),
-            end.exp,
-            run(end.run)
-        ),
+        None => {
+            let _ = write!(out, "{},{},-1,-1", iov.start.exp, iov.start.run);
+        }
+        Some(end) => {
+            let _ = write!(out, "{},", iov.start.exp);
+            run(out, iov.start.run);
+            let _ = write!(out, ",{},", end.exp);
+            run(out, end.run);
+        }
     }
 }
 

@@ -484,7 +484,7 @@ fn run_build(
             return 1;
         }
     };
-    match output::write_outputs(&out_dir, &outputs) {
+    let code = match output::write_outputs(&out_dir, &outputs) {
         Ok(()) => {
             if format == MessageFormat::Human {
                 eprintln!(
@@ -496,7 +496,13 @@ fn run_build(
             0
         }
         Err(err) => fail(&format!("cannot write the output: {err}")),
-    }
+    };
+    // The process ends here: freeing hundreds of megabytes of outputs and
+    // the model piece by piece would only delay the exit (as rustc does,
+    // leave it to the operating system).
+    std::mem::forget(outputs);
+    std::mem::forget(checked);
+    code
 }
 
 /// The targets to build: those named with `--target`, else `model` and the

@@ -116,15 +116,40 @@ fn write_tree(dir: &Path, outputs: &Outputs) -> io::Result<()> {
         dir.join(MARKER),
         "This directory is written by prodc and replaced by every build.\n",
     )?;
-    for (rel, bytes) in outputs {
-        let path = contained(dir, rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    // Every directory once, then the files on all cores: a large build
+    // writes tens of thousands of files, and creating a file costs the
+    // kernel more than writing its bytes.
+    let mut dirs = std::collections::BTreeSet::new();
+    for rel in outputs.keys() {
+        if let Some(parent) = contained(dir, rel)?.parent() {
+            dirs.insert(parent.to_path_buf());
         }
-        std::fs::write(&path, bytes)?;
-        if rel.ends_with(".sh") {
-            make_executable(&path)?;
-        }
+    }
+    for parent in &dirs {
+        std::fs::create_dir_all(parent)?;
+    }
+    use rayon::prelude::*;
+    outputs
+        .par_iter()
+        .try_for_each(|(rel, bytes)| write_file(&contained(dir, rel)?, bytes, rel.ends_with(".sh")))
+}
+
+/// Writes one new file; scripts are created executable.
+fn write_file(path: &Path, bytes: &[u8], executable: bool) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if executable { 0o755 } else { 0o644 });
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    if executable {
+        // The mode given at creation is reduced by the umask; scripts must
+        // be executable whatever it is.
+        make_executable(path)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::{Entry, IovKey};
 use crate::check::iov::format_range;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -175,21 +176,33 @@ impl Plan {
             } else {
                 '~'
             };
-            out.push_str(&format!("\n  {sign} payload {payload}\n"));
+            let _ = write!(out, "\n  {sign} payload {payload}\n");
+            // One line per change, written in place: a new tag of a million
+            // IoV lines has a million of them.
+            let mut range = String::new();
             for change in changes {
-                let line = match change {
-                    Change::Add { revision, iov } => format!("+ {:<28} rev {revision}", shown(iov)),
+                range.clear();
+                let (mark, revision) = match change {
+                    Change::Add { revision, iov } => {
+                        push_shown(&mut range, iov);
+                        ('+', revision)
+                    }
                     Change::Remove { revision, iov } => {
-                        format!("- {:<28} rev {revision}", shown(iov))
+                        push_shown(&mut range, iov);
+                        ('-', revision)
                     }
                     Change::Change { revision, iov, to } => {
-                        format!(
-                            "~ {:<28} rev {revision}",
-                            format!("{} → {}", shown(iov), shown(to))
-                        )
+                        push_shown(&mut range, iov);
+                        range.push_str(" → ");
+                        push_shown(&mut range, to);
+                        ('~', revision)
                     }
                 };
-                out.push_str(&format!("      {}\n", line.trim_end()));
+                let start = out.len();
+                let _ = write!(out, "      {mark} {range:<28} rev {revision}");
+                let end = out.trim_end().len().max(start);
+                out.truncate(end);
+                out.push('\n');
             }
         }
         out.push_str(&format!("\nPlan: {}.\n", self.summary()));
@@ -197,11 +210,23 @@ impl Plan {
     }
 }
 
-/// `3,0,7,-1` as written in manifests: `3:0 ..= 7:*`.
-fn shown(db_form: &str) -> String {
-    let n: Vec<i64> = db_form.split(',').filter_map(|p| p.parse().ok()).collect();
-    if n.len() != 4 {
-        return db_form.to_string();
+/// Appends `3,0,7,-1` as written in manifests: `3:0 ..= 7:*`.
+fn push_shown(out: &mut String, db_form: &str) {
+    let mut n = [0i64; 4];
+    let mut count = 0;
+    for part in db_form.split(',') {
+        match (n.get_mut(count), part.parse()) {
+            (Some(slot), Ok(value)) => *slot = value,
+            _ => {
+                out.push_str(db_form);
+                return;
+            }
+        }
+        count += 1;
+    }
+    if count != 4 {
+        out.push_str(db_form);
+        return;
     }
     let run = |r: i64| {
         if r < 0 {
@@ -218,7 +243,7 @@ fn shown(db_form: &str) -> String {
         exp: n[2] as u64,
         run: run(n[3]),
     });
-    format_range(&crate::model::Iov { start, end })
+    out.push_str(&format_range(&crate::model::Iov { start, end }));
 }
 
 #[cfg(test)]

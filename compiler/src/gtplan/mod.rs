@@ -5,7 +5,7 @@
 pub mod diff;
 pub mod states;
 
-use crate::check::iov::database_form;
+use crate::check::iov::write_database_form;
 use crate::graph::{schedule, DependencyGraph, Node};
 use crate::model::{Iov, Model, Revision, TagId};
 use std::collections::BTreeMap;
@@ -50,12 +50,20 @@ impl IovKey {
 impl Entry {
     /// The line in basf2's testing-payload format.
     pub fn line(&self) -> String {
-        format!(
-            "dbstore/{} {} {}",
-            self.payload,
-            self.revision,
-            database_form(&self.iov.iov())
-        )
+        let mut out = String::new();
+        self.write_line(&mut out);
+        out
+    }
+
+    /// Appends [`Entry::line`] and a newline to `out`.
+    pub fn write_line(&self, out: &mut String) {
+        out.push_str("dbstore/");
+        out.push_str(&self.payload);
+        out.push(' ');
+        out.push_str(&self.revision);
+        out.push(' ');
+        write_database_form(out, &self.iov.iov());
+        out.push('\n');
     }
 }
 
@@ -137,8 +145,7 @@ pub fn database_txt(stages: &[Stage]) -> String {
     for stage in stages {
         text.push_str(&format!("# stage: {}\n", stage.label()));
         for e in &stage.entries {
-            text.push_str(&e.line());
-            text.push('\n');
+            e.write_line(&mut text);
         }
     }
     text
