@@ -17,7 +17,8 @@
 # wrapper such as a pyenv shim is not timed.
 # Each command runs BENCH_RUNS times (default 3); the table shows the best
 # wall time and the largest peak resident set size of the runs, followed by
-# the ratios check/json.load and build/json.load and the growth of each
+# the ratios check/json.load, build/json.load, build/check and check peak
+# memory over the size of the manifests, and the growth of each
 # command's time from scale 0.1 to scale 1.0 (ten times the input).
 #
 # Needs about 2.5 GB of free space in TMPDIR (each build of scale 1.0 writes
@@ -165,11 +166,13 @@ for scale in "${scales[@]}"; do
     done
 done
 echo
-echo "| scale | check / json.load | build / json.load |"
-echo "|---|---:|---:|"
+echo "| scale | check / json.load | build / json.load | build / check | check peak RSS / manifests |"
+echo "|---|---:|---:|---:|---:|"
 for scale in "${scales[@]}"; do
     json="${best_time["$scale json.load"]}"
-    echo "| $scale | $(ratio "${best_time["$scale prodc check"]}" "$json") | $(ratio "${best_time["$scale prodc build"]}" "$json") |"
+    check="${best_time["$scale prodc check"]}"
+    memory="$(ratio "$((peak_rss["$scale prodc check"] * 1024))" "${manifest_bytes[$scale]}")"
+    echo "| $scale | $(ratio "$check" "$json") | $(ratio "${best_time["$scale prodc build"]}" "$json") | $(ratio "${best_time["$scale prodc build"]}" "$check") | $memory |"
 done
 echo
 echo "Input x10 (scale 1.0 over scale 0.1), time ratio:"

@@ -69,11 +69,8 @@ fn emit_tag(
         outputs.insert(format!("{dir}/{file}"), text.into_bytes());
         files.push(json!({ "file": file, "label": stage.label() }));
     }
-    let desired: Vec<_> = stages
-        .iter()
-        .flat_map(|s| s.entries.iter().cloned())
-        .collect();
-    let plan = diff(&tag.name.text, &desired, &[], "");
+    let desired = stages.iter().flat_map(|s| &s.entries);
+    let plan = diff(&tag.name.text, desired, &[], "");
     outputs.insert(
         format!("{dir}/plan.txt"),
         plan.text("an empty conditions database (a new tag)")

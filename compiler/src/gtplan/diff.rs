@@ -51,27 +51,34 @@ fn db(iov: IovKey) -> String {
     crate::check::iov::database_form(&iov.iov())
 }
 
-/// Compares desired and current entries payload by payload.
-pub fn diff(tag: &str, desired: &[Entry], current: &[Entry], current_text: &str) -> Plan {
-    let group = |entries: &[Entry]| {
-        let mut map: BTreeMap<String, BTreeSet<(IovKey, String)>> = BTreeMap::new();
+/// Compares desired and current entries payload by payload. The entries
+/// are borrowed: only what changes is copied into the plan.
+pub fn diff<'a>(
+    tag: &str,
+    desired: impl IntoIterator<Item = &'a Entry>,
+    current: impl IntoIterator<Item = &'a Entry>,
+    current_text: &str,
+) -> Plan {
+    type Grouped<'a> = BTreeMap<&'a str, BTreeSet<(IovKey, &'a str)>>;
+    fn group<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Grouped<'a> {
+        let mut map: Grouped<'a> = BTreeMap::new();
         for e in entries {
-            map.entry(e.payload.clone())
+            map.entry(e.payload.as_str())
                 .or_default()
-                .insert((e.iov, e.revision.clone()));
+                .insert((e.iov, e.revision.as_str()));
         }
         map
-    };
+    }
     let (want, have) = (group(desired), group(current));
-    let names: BTreeSet<&String> = want.keys().chain(have.keys()).collect();
+    let names: BTreeSet<&str> = want.keys().chain(have.keys()).copied().collect();
     let mut changes = BTreeMap::new();
     let mut unchanged = 0;
     for name in names {
         let empty = BTreeSet::new();
         let w = want.get(name).unwrap_or(&empty);
         let h = have.get(name).unwrap_or(&empty);
-        let mut adds: Vec<&(IovKey, String)> = w.difference(h).collect();
-        let mut removes: Vec<&(IovKey, String)> = h.difference(w).collect();
+        let mut adds: Vec<&(IovKey, &str)> = w.difference(h).collect();
+        let mut removes: Vec<&(IovKey, &str)> = h.difference(w).collect();
         let mut list = Vec::new();
         // The same revision from the same start with another end: an IoV
         // whose end changes (typically an open one being closed).
@@ -85,7 +92,7 @@ pub fn diff(tag: &str, desired: &[Entry], current: &[Entry], current_text: &str)
                     list.push((
                         iov.start,
                         Change::Change {
-                            revision: rev.clone(),
+                            revision: rev.to_string(),
                             iov: db(*old),
                             to: db(*iov),
                         },
@@ -99,7 +106,7 @@ pub fn diff(tag: &str, desired: &[Entry], current: &[Entry], current_text: &str)
             (
                 iov.start,
                 Change::Add {
-                    revision: rev.clone(),
+                    revision: rev.to_string(),
                     iov: db(*iov),
                 },
             )
@@ -108,7 +115,7 @@ pub fn diff(tag: &str, desired: &[Entry], current: &[Entry], current_text: &str)
             (
                 iov.start,
                 Change::Remove {
-                    revision: rev.clone(),
+                    revision: rev.to_string(),
                     iov: db(*iov),
                 },
             )
@@ -118,7 +125,7 @@ pub fn diff(tag: &str, desired: &[Entry], current: &[Entry], current_text: &str)
             continue;
         }
         list.sort_by_key(|entry| entry.0);
-        changes.insert(name.clone(), list.into_iter().map(|(_, c)| c).collect());
+        changes.insert(name.to_string(), list.into_iter().map(|(_, c)| c).collect());
     }
     Plan {
         schema: "prodc.plan/v1",
