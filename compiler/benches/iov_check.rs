@@ -3,8 +3,9 @@
 //! it prints the best and median of five runs.
 
 use prodc::project::MemoryVfs;
-use std::fmt::Write;
 use std::time::{Duration, Instant};
+
+mod generate;
 
 const TAGS: usize = 10;
 const PAYLOADS: usize = 1_000;
@@ -16,16 +17,7 @@ fn project() -> MemoryVfs {
         "[project]\nname = \"bench\"\nsource = \"src\"\n",
     );
     for t in 0..TAGS {
-        let mut text = String::with_capacity(PAYLOADS * IOVS * 24);
-        let _ = writeln!(text, "globaltag tag{t} {{\n  id = {t}\n  state = TESTING");
-        for p in 0..PAYLOADS {
-            let _ = writeln!(text, "  payload P{p} {{");
-            for i in 0..IOVS - 1 {
-                let _ = writeln!(text, "    {i}:0 ..= {i}:*  rev {}", i + 1);
-            }
-            let _ = writeln!(text, "    {}:0 ..  rev {IOVS}\n  }}", IOVS - 1);
-        }
-        text.push_str("}\n");
+        let text = generate::tag_file(t, PAYLOADS, IOVS);
         vfs = vfs.with(&format!("src/tag{t}.prod"), text);
     }
     vfs

@@ -15,6 +15,8 @@ use lsp_types::{
     TextDocumentPositionParams, Uri, WorkDoneProgressParams,
 };
 use prodc::lsp::{handlers, Encoding, State};
+
+mod generate;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -30,23 +32,6 @@ const EDITS: usize = 7;
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
-}
-
-fn tag(t: usize) -> String {
-    let mut text = String::with_capacity(PAYLOADS * IOVS * 26);
-    let _ = writeln!(
-        text,
-        "globaltag tag{t:02} {{\n  id    = {t}\n  state = TESTING"
-    );
-    for p in 0..PAYLOADS {
-        let _ = writeln!(text, "\n  payload P{p:04} {{");
-        for exp in 0..IOVS - 1 {
-            let _ = writeln!(text, "    {exp}:0 ..= {exp}:*  rev {}", exp + 1);
-        }
-        let _ = writeln!(text, "    {}:0 ..  rev {IOVS}\n  }}", IOVS - 1);
-    }
-    text.push_str("}\n");
-    text
 }
 
 fn campaign(c: usize) -> String {
@@ -79,7 +64,7 @@ fn project(dir: &Path) -> usize {
     );
     let mut bytes = 0;
     for t in 0..TAGS {
-        let text = tag(t);
+        let text = generate::tag_file(t, PAYLOADS, IOVS);
         bytes += text.len();
         write(&dir.join(format!("manifests/tags/tag{t:02}.prod")), &text);
     }

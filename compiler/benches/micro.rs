@@ -6,31 +6,17 @@
 use prodc::check::iov::sweep;
 use prodc::model::{Iov, RunId};
 use prodc::source::FileId;
-use std::fmt::Write;
+
+mod generate;
 
 fn main() {
     divan::main();
 }
 
-/// A strict-valid tag file: `payloads` payloads of `iovs` lines each.
-fn tag_file(payloads: usize, iovs: usize) -> String {
-    let mut text = String::with_capacity(payloads * iovs * 24);
-    text.push_str("globaltag bench {\n  id = 1\n  state = TESTING\n");
-    for p in 0..payloads {
-        let _ = writeln!(text, "  payload P{p} {{");
-        for i in 0..iovs - 1 {
-            let _ = writeln!(text, "    {i}:0 ..= {i}:*  rev {}", i + 1);
-        }
-        let _ = writeln!(text, "    {}:0 ..  rev {iovs}\n  }}", iovs - 1);
-    }
-    text.push_str("}\n");
-    text
-}
-
 /// Parsing 100,000 IoV lines (2.6 MB), reported per byte.
 #[divan::bench]
 fn parse_tag_100k_lines(bencher: divan::Bencher) {
-    let text = tag_file(1_000, 100);
+    let text = generate::tag_file(0, 1_000, 100);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
         .bench(|| prodc::syntax::parse(FileId(0), divan::black_box(&text)));

@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SHOWN_PATHS: usize = 3;
 
 /// Writes a count with thousands separators: `50,000,000`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     group_digits(&n.to_string())
 }
 

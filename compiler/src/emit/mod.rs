@@ -5,7 +5,7 @@
 //! machine, so the same manifests always give the same bytes.
 
 mod batch;
-mod docs;
+pub(crate) mod docs;
 mod graph;
 mod gtplan;
 mod jobs;

@@ -7,6 +7,7 @@
 use super::index::{Occurrence, Target};
 use super::schema::{enum_of, need_text, reference_kinds, Owner};
 use super::state::Analysis;
+use crate::emit::docs::thousands;
 use crate::layout::expand::{production_events, OwnerKind};
 use crate::layout::template::{Placeholder, Use};
 use crate::model::{EventType, GlobalTag, Model, Payload, Revision, Sample};
@@ -75,19 +76,6 @@ fn docs(out: &mut String, docs: &[String]) {
     if !docs.is_empty() {
         let _ = write!(out, "\n{}\n", docs.join("\n"));
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn table(out: &mut String, rows: &[(&str, String)]) {
@@ -452,17 +440,4 @@ fn placeholder(analysis: &Analysis, occurrence: &Occurrence, offset: usize) -> O
     }
     let _ = writeln!(out, "\n{availability}");
     Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(50_000_000), "50,000,000");
-    }
 }
