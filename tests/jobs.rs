@@ -165,6 +165,54 @@ fn a_template_override_is_used_and_its_errors_point_into_it() {
     assert_eq!(diags[0].code.as_str(), "E0115");
 }
 
+#[test]
+fn include_renders_a_template_in_place_and_its_errors_point_into_it() {
+    // The shared task body is included by every scheduler's script: an
+    // override of it changes them all.
+    let vfs = project("", &campaign("C", "")).with(
+        "templates/batch/task.sh.hbs",
+        "echo {{sh job.name}} {{#each lpns}}{{@index}}{{/each}}\n",
+    );
+    let checked = prodc::check(&vfs).expect("loads");
+    let outputs = prodc::emit::build(&checked, &["batch"]).expect("builds");
+    let script = String::from_utf8_lossy(&outputs["batch/slurm/C-7.sh"]).into_owned();
+    assert!(
+        script.ends_with("submit_dir=\"${SLURM_SUBMIT_DIR:-.}\"\necho 'C-7' 0\n"),
+        "{script}"
+    );
+
+    let broken =
+        project("", &campaign("C", "")).with("templates/batch/task.sh.hbs", "ok\n{{job.nmae}}\n");
+    let checked = prodc::check(&broken).expect("loads");
+    let diags = prodc::emit::build(&checked, &["batch"]).expect_err("strict mode");
+    assert_eq!(diags.len(), 1, "one error, not one per job: {diags:?}");
+    assert_eq!(diags[0].code.as_str(), "E0115");
+    let file = checked.project.sources.get(diags[0].primary.span.file);
+    assert_eq!(file.name, "templates/batch/task.sh.hbs");
+    assert_eq!(file.line_col(diags[0].primary.span.start).0, 2);
+
+    // A template that includes itself is an error, not a crash.
+    let cycle = project("", &campaign("C", "")).with(
+        "templates/batch/task.sh.hbs",
+        "{{include \"batch/task.sh.hbs\"}}",
+    );
+    let checked = prodc::check(&cycle).expect("loads");
+    let diags = prodc::emit::build(&checked, &["batch"]).expect_err("cycle");
+    assert!(
+        diags[0].message.contains("in a cycle"),
+        "{}",
+        diags[0].message
+    );
+
+    let missing = project("", &campaign("C", "")).with(
+        "templates/batch/slurm.sh.hbs",
+        "{{include \"batch/nothing.hbs\"}}",
+    );
+    let checked = prodc::check(&missing).expect("loads");
+    let diags = prodc::emit::build(&checked, &["batch"]).expect_err("missing");
+    assert_eq!(diags[0].code.as_str(), "E0115");
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);

@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod graph;
 pub mod gtplan;
 pub mod jobs;
+pub mod json;
 pub mod layout;
 pub mod lsp;
 pub mod model;
@@ -39,11 +40,19 @@ pub struct Checked {
     /// Every output directory of the project, sorted by path.
     pub datasets: Vec<layout::Dataset>,
     pub diagnostics: Vec<Diagnostic>,
+    /// [`jobs::jobs`], computed once for the targets that need it.
+    jobs: std::sync::OnceLock<Vec<jobs::Job>>,
 }
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The jobs of the project ([`jobs::jobs`]), computed on first use and
+    /// shared by the `jobs` and `batch` targets.
+    pub fn jobs(&self) -> &[jobs::Job] {
+        self.jobs.get_or_init(|| jobs::jobs(self))
     }
 }
 
@@ -67,6 +76,7 @@ pub fn check_project(mut project: Project) -> Checked {
         model,
         datasets,
         diagnostics,
+        jobs: std::sync::OnceLock::new(),
     };
     let gbasf2 = jobs::check_gbasf2(&checked);
     checked.diagnostics.extend(gbasf2);

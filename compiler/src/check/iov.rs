@@ -64,10 +64,34 @@ pub fn intersection(a: &Iov, b: &Iov) -> Iov {
 
 /// `a ..= b`, `a ..` or a single run, as written in manifests.
 pub fn format_range(iov: &Iov) -> String {
+    let mut out = String::with_capacity(24);
+    write_range(&mut out, iov);
+    out
+}
+
+/// Appends [`format_range`] to `out`, without allocating: a plan for a new
+/// tag shows a million ranges.
+pub fn write_range(out: &mut String, iov: &Iov) {
+    write_run(out, iov.start);
     match iov.end {
-        None => format!("{} ..", iov.start),
-        Some(end) if end == iov.start => format!("{}", iov.start),
-        Some(end) => format!("{} ..= {end}", iov.start),
+        None => out.push_str(" .."),
+        Some(end) if end == iov.start => {}
+        Some(end) => {
+            out.push_str(" ..= ");
+            write_run(out, end);
+        }
+    }
+}
+
+/// Appends a run as written in manifests: `EXP:RUN`, or `EXP:*` for the
+/// last run of an experiment.
+fn write_run(out: &mut String, run: RunId) {
+    push_number(out, run.exp);
+    out.push(':');
+    if run.run == RunId::LAST {
+        out.push('*');
+    } else {
+        push_number(out, run.run);
     }
 }
 
@@ -81,24 +105,33 @@ pub fn database_form(iov: &Iov) -> String {
 /// Appends [`database_form`] to `out`, without allocating: the gtplan
 /// target writes one per IoV line, a million for a full tag.
 pub fn write_database_form(out: &mut String, iov: &Iov) {
-    use std::fmt::Write;
-    let run = |out: &mut String, r: u64| {
-        if r == RunId::LAST {
-            out.push_str("-1");
-        } else {
-            let _ = write!(out, "{r}");
-        }
-    };
+    push_number(out, iov.start.exp);
+    out.push(',');
     match iov.end {
         None => {
-            let _ = write!(out, "{},{},-1,-1", iov.start.exp, iov.start.run);
+            push_number(out, iov.start.run);
+            out.push_str(",-1,-1");
         }
         Some(end) => {
-            let _ = write!(out, "{},", iov.start.exp);
-            run(out, iov.start.run);
-            let _ = write!(out, ",{},", end.exp);
-            run(out, end.run);
+            push_database_run(out, iov.start.run);
+            out.push(',');
+            push_number(out, end.exp);
+            out.push(',');
+            push_database_run(out, end.run);
         }
+    }
+}
+
+fn push_number(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// A run number of the database form: `-1` for the last run.
+fn push_database_run(out: &mut String, run: u64) {
+    if run == RunId::LAST {
+        out.push_str("-1");
+    } else {
+        push_number(out, run);
     }
 }
 

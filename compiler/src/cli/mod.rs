@@ -475,34 +475,45 @@ fn run_build(
     }
     let Some(out_dir) = out_dir else { return 1 };
     let names = build_targets(&checked, targets, format);
-    let outputs = match emit::build(&checked, &names) {
-        Ok(outputs) => outputs,
-        Err(diags) => {
-            // Nothing is written: report the template errors like any other.
-            checked.diagnostics = diags;
-            report(&checked, format, deny_warnings, ("build", "built"));
-            return 1;
-        }
-    };
-    let code = match output::write_outputs(&out_dir, &outputs) {
-        Ok(()) => {
+    let code = match build_into(&checked, &names, &out_dir) {
+        Ok(files) => {
             if format == MessageFormat::Human {
-                eprintln!(
-                    "wrote {} to `{}`",
-                    plural(outputs.len(), "file"),
-                    out_dir.display()
-                );
+                eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
             }
             0
         }
-        Err(err) => fail(&format!("cannot write the output: {err}")),
+        Err(BuildError::Diagnostics(diags)) => {
+            // The staging directory is gone: report the template errors
+            // like any other; the previous output is untouched.
+            checked.diagnostics = diags;
+            report(&checked, format, deny_warnings, ("build", "built"));
+            1
+        }
+        Err(BuildError::Io(err)) => fail(&format!("cannot write the output: {err}")),
     };
-    // The process ends here: freeing hundreds of megabytes of outputs and
-    // the model piece by piece would only delay the exit (as rustc does,
-    // leave it to the operating system).
-    std::mem::forget(outputs);
+    // The process ends here: freeing the model piece by piece would only
+    // delay the exit (as rustc does, leave it to the operating system).
     std::mem::forget(checked);
     code
+}
+
+/// Why a build wrote nothing.
+enum BuildError {
+    Diagnostics(Vec<crate::diagnostics::Diagnostic>),
+    Io(std::io::Error),
+}
+
+/// Emits the targets into a staging directory and, when every file is
+/// written, puts it in place of `out_dir`; returns the number of files.
+fn build_into(checked: &Checked, names: &[&str], out_dir: &Path) -> Result<usize, BuildError> {
+    let staging = output::Staging::begin(out_dir).map_err(BuildError::Io)?;
+    let sink = staging.sink();
+    let emitted = emit::build_into(checked, names, &sink);
+    let written = sink.finish();
+    emitted.map_err(BuildError::Diagnostics)?;
+    let files = written.map_err(BuildError::Io)?;
+    staging.commit().map_err(BuildError::Io)?;
+    Ok(files)
 }
 
 /// The targets to build: those named with `--target`, else `model` and the

@@ -1,12 +1,17 @@
 //! Writing build outputs: atomically, and only inside the output directory.
 //!
-//! Everything is written into a fresh temporary directory beside the output
-//! directory, which replaces the previous output only once every file is
+//! Everything is written into a fresh staging directory beside the output
+//! directory ([`Staging`]), file by file as the emitters render them
+//! ([`DiskSink`]); it replaces the previous output only once every file is
 //! written. A directory that prodc did not create is never replaced.
 
-use crate::emit::Outputs;
-use std::io;
+use crate::emit::Sink;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Marks a directory as prodc's output, safe to replace.
 pub const MARKER: &str = ".prodc-output";
@@ -54,32 +59,146 @@ pub fn overlaps_source(out: &Path, source: &Path) -> bool {
     source.starts_with(&out)
 }
 
-/// Writes `outputs` into `out`, replacing its previous content atomically.
-pub fn write_outputs(out: &Path, outputs: &Outputs) -> io::Result<()> {
-    let out = clean(out);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    std::fs::create_dir_all(&parent)?;
-    recover_interrupted(&parent, &name, &out)?;
-    if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out)? {
-        return Err(io::Error::other(format!(
-            "`{}` exists and was not written by prodc; refusing to replace it (remove it or choose another --out)",
-            out.display()
-        )));
+/// A build being written: a fresh staging directory beside the output
+/// directory. Dropped without [`Staging::commit`], it is removed and the
+/// previous output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to replace `out`: repairs what an interrupted build left
+    /// behind, refuses a directory that prodc did not write, and creates the
+    /// staging directory with its marker.
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let out = clean(out);
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        std::fs::create_dir_all(&parent)?;
+        recover_interrupted(&parent, &name, &out)?;
+        if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out)? {
+            return Err(io::Error::other(format!(
+                "`{}` exists and was not written by prodc; refusing to replace it (remove it or choose another --out)",
+                out.display()
+            )));
+        }
+        let staging = Staging {
+            tmp: parent.join(format!(".{name}.prodc-tmp-{}", std::process::id())),
+            old: parent.join(format!(".{name}.prodc-old-{}", std::process::id())),
+            out,
+            committed: false,
+        };
+        if staging.tmp.exists() {
+            std::fs::remove_dir_all(&staging.tmp)?;
+        }
+        std::fs::create_dir_all(&staging.tmp)?;
+        std::fs::write(
+            staging.tmp.join(MARKER),
+            "This directory is written by prodc and replaced by every build.\n",
+        )?;
+        Ok(staging)
     }
-    let tmp = parent.join(format!(".{name}.prodc-tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.prodc-old-{}", std::process::id()));
-    let result = write_tree(&tmp, outputs).and_then(|()| swap_into_place(&tmp, &old, &out));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+
+    /// A sink that writes files into the staging directory.
+    pub fn sink(&self) -> DiskSink<'_> {
+        DiskSink {
+            dir: &self.tmp,
+            dirs: Mutex::new(HashSet::new()),
+            error: Mutex::new(None),
+            files: AtomicUsize::new(0),
+        }
     }
-    result
+
+    /// Puts the staging directory in place of the previous output.
+    pub fn commit(mut self) -> io::Result<()> {
+        swap_into_place(&self.tmp, &self.old, &self.out)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Writes each file into a staging directory as soon as it is emitted,
+/// from any thread. Files are created new; scripts (`.sh`) executable.
+#[derive(Debug)]
+pub struct DiskSink<'a> {
+    dir: &'a Path,
+    /// Directories already created, so that each is created once.
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// The first error; files after it are not written.
+    error: Mutex<Option<io::Error>>,
+    files: AtomicUsize,
+}
+
+impl DiskSink<'_> {
+    /// The number of files written, or the first error.
+    pub fn finish(self) -> io::Result<usize> {
+        match self.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(err) => Err(err),
+            None => Ok(self.files.into_inner()),
+        }
+    }
+
+    fn store(&self, rel: &str, write: impl FnOnce(&mut File) -> io::Result<()>) {
+        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        let written = contained(self.dir, rel).and_then(|path| {
+            self.create_parent(&path)?;
+            let mut file = create_file(&path, rel.ends_with(".sh"))?;
+            write(&mut file)
+        });
+        match written {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+                error.get_or_insert(err);
+            }
+        }
+    }
+
+    fn create_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        if !dirs.contains(parent) {
+            std::fs::create_dir_all(parent)?;
+            dirs.insert(parent.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
+impl Sink for DiskSink<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        self.store(&path, |file| file.write_all(&bytes));
+    }
+
+    fn put_with(&self, path: String, write: &dyn Fn(&mut dyn Write) -> io::Result<()>) {
+        self.store(&path, |file| write(file));
+    }
 }
 
 /// Repairs what a build killed mid-way can leave behind: a temporary tree
@@ -107,36 +226,8 @@ fn is_empty_dir(path: &Path) -> io::Result<bool> {
     Ok(path.is_dir() && std::fs::read_dir(path)?.next().is_none())
 }
 
-fn write_tree(dir: &Path, outputs: &Outputs) -> io::Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(
-        dir.join(MARKER),
-        "This directory is written by prodc and replaced by every build.\n",
-    )?;
-    // Every directory once, then the files on all cores: a large build
-    // writes tens of thousands of files, and creating a file costs the
-    // kernel more than writing its bytes.
-    let mut dirs = std::collections::BTreeSet::new();
-    for rel in outputs.keys() {
-        if let Some(parent) = contained(dir, rel)?.parent() {
-            dirs.insert(parent.to_path_buf());
-        }
-    }
-    for parent in &dirs {
-        std::fs::create_dir_all(parent)?;
-    }
-    use rayon::prelude::*;
-    outputs
-        .par_iter()
-        .try_for_each(|(rel, bytes)| write_file(&contained(dir, rel)?, bytes, rel.ends_with(".sh")))
-}
-
-/// Writes one new file; scripts are created executable.
-fn write_file(path: &Path, bytes: &[u8], executable: bool) -> io::Result<()> {
-    use std::io::Write;
+/// Creates a new file; scripts executable whatever the umask.
+fn create_file(path: &Path, executable: bool) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -144,14 +235,12 @@ fn write_file(path: &Path, bytes: &[u8], executable: bool) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(if executable { 0o755 } else { 0o644 });
     }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
+    let file = options.open(path)?;
     if executable {
-        // The mode given at creation is reduced by the umask; scripts must
-        // be executable whatever it is.
-        make_executable(path)?;
+        // The mode given at creation is reduced by the umask.
+        make_executable(&file)?;
     }
-    Ok(())
+    Ok(file)
 }
 
 /// Joins an output-relative path, refusing any that would leave `dir`.
@@ -170,13 +259,13 @@ fn contained(dir: &Path, rel: &str) -> io::Result<PathBuf> {
 }
 
 #[cfg(unix)]
-fn make_executable(path: &Path) -> io::Result<()> {
+fn make_executable(file: &File) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+    file.set_permissions(std::fs::Permissions::from_mode(0o755))
 }
 
 #[cfg(not(unix))]
-fn make_executable(_: &Path) -> io::Result<()> {
+fn make_executable(_: &File) -> io::Result<()> {
     Ok(())
 }
 

@@ -7,11 +7,10 @@ use super::{load, report};
 use crate::diagnostics::render::MessageFormat;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::gtplan::diff::{diff, fingerprint, Plan};
-use crate::gtplan::{stages, states, Entry, IovKey};
-use crate::model::{RunId, TagId};
-use crate::source::{Origin, SourceFile, Span};
+use crate::gtplan::{stages, states, Entry, IovKey, Rev};
+use crate::model::{Model, RunId, TagId};
+use crate::source::{Origin, SourceFile, SourceMap, Span};
 use crate::syntax::import::parse_import;
-use crate::Checked;
 use std::path::Path;
 
 /// The options of `prodc plan`.
@@ -27,8 +26,8 @@ pub struct PlanArgs<'a> {
 
 /// Adds the command line as a source, so that errors about its arguments
 /// point at them; returns the span of `arg` in it.
-fn argument(checked: &mut Checked, line: &str, arg: &str) -> Span {
-    let file = checked.project.sources.add(SourceFile::new(
+fn argument(sources: &mut SourceMap, line: &str, arg: &str) -> Span {
+    let file = sources.add(SourceFile::new(
         "<command line>",
         line.to_string(),
         Origin::Config,
@@ -54,7 +53,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         .iter()
         .position(|t| !t.is_std && t.name.text == args.tag);
     let Some(tag_index) = tag_index else {
-        let span = argument(&mut checked, &line, args.tag);
+        let span = argument(&mut checked.project.sources, &line, args.tag);
         let names = checked
             .model
             .tags
@@ -77,7 +76,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     let text = match std::fs::read(args.current) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => {
-            let span = argument(&mut checked, &line, &current_name);
+            let span = argument(&mut checked.project.sources, &line, &current_name);
             checked.diagnostics = vec![Diagnostic::new(
                 Code::E0105,
                 format!("cannot read the current state `{current_name}`: {}", err.to_string().to_lowercase()),
@@ -98,8 +97,8 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     let current: Vec<Entry> = imported
         .iter()
         .map(|e| Entry {
-            payload: e.payload.name.clone(),
-            revision: crate::gtplan::revision_text(&crate::resolve::values::revision(&e.line.rev)),
+            payload: &e.payload.name,
+            revision: Rev::of_ast(&e.line.rev),
             iov: IovKey::of(&crate::resolve::values::line_iov(&e.line.iov())),
         })
         .collect();
@@ -109,9 +108,18 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         .flat_map(|s| s.entries)
         .collect();
     let plan = diff(args.tag, &desired, &current, &text);
-    rules(&mut checked, tag_id, &plan, args, &line, &mut diags);
+    let sources = &mut checked.project.sources;
+    rules(
+        &checked.model,
+        sources,
+        tag_id,
+        &plan,
+        args,
+        &line,
+        &mut diags,
+    );
     if let Some(saved) = args.apply_check {
-        stale(&mut checked, &plan, saved, &line, &mut diags);
+        stale(sources, &plan, saved, &line, &mut diags);
     }
     if !diags.is_empty() {
         checked.diagnostics = diags;
@@ -121,9 +129,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     }
     super::stdout(&plan.text(&format!("`{current_name}`")));
     if let Some(out) = args.out {
-        let mut json = serde_json::to_string_pretty(&plan).expect("plans serialise");
-        json.push('\n');
-        if let Err(err) = std::fs::write(out, json) {
+        if let Err(err) = std::fs::write(out, plan.json()) {
             eprintln!(
                 "error: cannot write `{}`: {}",
                 out.display(),
@@ -142,14 +148,15 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
 /// E0409 (immutable tag would change), E0412 (declared state unreachable)
 /// and E0413 (running-update rules).
 fn rules(
-    checked: &mut Checked,
+    model: &Model,
+    sources: &mut SourceMap,
     tag_id: TagId,
     plan: &Plan,
     args: &PlanArgs,
     line: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let tag = checked.model.tag(tag_id).clone();
+    let tag = model.tag(tag_id);
     let declared = tag.state.name.as_str();
     if plan.has_changes() && (declared == "PUBLISHED" || declared == "INVALID") {
         diags.push(
@@ -165,7 +172,7 @@ fn rules(
     if let Some(current) = args.current_state {
         if states::path(current, declared).is_none() {
             let span = argument(
-                checked,
+                sources,
                 &format!("{line} --current-state {current}"),
                 current,
             );
@@ -183,7 +190,7 @@ fn rules(
     }
     if let (Some(from), "RUNNING") = (args.running_from, declared) {
         let Some(point) = parse_run(from) else {
-            let span = argument(checked, &format!("{line} --running-from {from}"), from);
+            let span = argument(sources, &format!("{line} --running-from {from}"), from);
             diags.push(
                 Diagnostic::new(
                     Code::E0413,
@@ -216,7 +223,7 @@ fn rules(
             for entry in &payload.iovs {
                 let changed = plan
                     .changes
-                    .get(&payload.name.text)
+                    .get(payload.name.text.as_str())
                     .is_some_and(|c| !c.is_empty());
                 if changed && entry.iov.start < point {
                     diags.push(
@@ -244,7 +251,7 @@ fn parse_run(text: &str) -> Option<RunId> {
 
 /// E0414: a saved plan made against another current state.
 fn stale(
-    checked: &mut Checked,
+    sources: &mut SourceMap,
     plan: &Plan,
     saved: &Path,
     line: &str,
@@ -255,7 +262,7 @@ fn stale(
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| v["fingerprint"].as_str().map(str::to_string));
-    let span = argument(checked, &format!("{line} --apply-check {name}"), &name);
+    let span = argument(sources, &format!("{line} --apply-check {name}"), &name);
     match saved_print {
         Some(print) if print == plan.fingerprint => {}
         Some(print) => diags.push(

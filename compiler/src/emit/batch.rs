@@ -5,11 +5,12 @@
 //! wrapper, and one gbasf2 `batch/gbasf2/submit.sh` for all productions.
 
 use super::templates::Renderer;
-use super::Outputs;
+use super::Sink;
 use crate::diagnostics::Diagnostic;
-use crate::jobs::{gbasf2_project, jobs, Job};
+use crate::jobs::{gbasf2_project, Job};
 use crate::layout::OwnerKind;
 use crate::Checked;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 /// The template data of one job's scripts.
@@ -38,8 +39,11 @@ fn job_data(job: &Job, script: &str, wrapper: &str) -> Value {
     })
 }
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<Diagnostic>> {
-    let renderer = Renderer::new(checked)?;
+pub(super) fn emit(
+    checked: &Checked,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let schedulers: Vec<String> = checked
         .project
         .config
@@ -52,45 +56,50 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
                 .collect()
         })
         .unwrap_or_else(|| vec!["slurm".to_string()]);
-    let jobs = jobs(checked);
-    let mut diags = Vec::new();
-    let mut put = |path: String, rendered: Result<String, Diagnostic>| match rendered {
+    let jobs = checked.jobs();
+    let jobs: Vec<&Job> = jobs.iter().filter(|j| j.tasks > 0).collect();
+    let put = |path: String, rendered: Result<String, Diagnostic>| match rendered {
         Ok(mut text) => {
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            outputs.insert(path, text.into_bytes());
+            sink.put(path, text.into_bytes());
+            None
         }
-        Err(diag) => diags.push(diag),
+        Err(diag) => Some(diag),
     };
+    // Every script is rendered on its own: on all cores, since a campaign
+    // of tens of thousands of productions has as many scripts.
+    let mut diags: Vec<Diagnostic> = Vec::new();
     for scheduler in &schedulers {
         match scheduler.as_str() {
             "slurm" | "lsf" => {
-                for job in jobs.iter().filter(|j| j.tasks > 0) {
+                let template = format!("batch/{scheduler}.sh.hbs");
+                diags.par_extend(jobs.par_iter().filter_map(|job| {
                     let path = format!("batch/{scheduler}/{}.sh", job.name);
                     let data = job_data(job, &format!("<out>/{path}"), "");
-                    put(
-                        path,
-                        renderer.render(&format!("batch/{scheduler}.sh.hbs"), &data),
-                    );
-                }
+                    put(path, renderer.render(&template, data))
+                }));
             }
             "htcondor" => {
-                for job in jobs.iter().filter(|j| j.tasks > 0) {
+                diags.par_extend(jobs.par_iter().flat_map_iter(|job| {
                     let sub = format!("batch/htcondor/{}.sub", job.name);
                     let wrapper = format!("{}.sh", job.name);
                     let data = job_data(job, &format!("<out>/{sub}"), &wrapper);
-                    put(sub, renderer.render("batch/htcondor.sub.hbs", &data));
-                    put(
-                        format!("batch/htcondor/{wrapper}"),
-                        renderer.render("batch/htcondor.sh.hbs", &data),
-                    );
-                }
+                    let script = renderer.render("batch/htcondor.sh.hbs", data.clone());
+                    let submit = renderer.render("batch/htcondor.sub.hbs", data);
+                    [
+                        put(sub, submit),
+                        put(format!("batch/htcondor/{wrapper}"), script),
+                    ]
+                    .into_iter()
+                    .flatten()
+                }));
             }
             "gbasf2" => {
                 let submissions: Vec<Value> = jobs
                     .iter()
-                    .filter(|j| j.kind == OwnerKind::Campaign && j.tasks > 0)
+                    .filter(|j| j.kind == OwnerKind::Campaign)
                     .map(|j| {
                         json!({
                             "comment": format!("{} production {} ({}, {} events)", j.sample.as_deref().unwrap_or(""), j.id, j.background.as_deref().unwrap_or(""), j.events.unwrap_or(0)),
@@ -101,17 +110,22 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
                         })
                     })
                     .collect();
-                put(
+                diags.extend(put(
                     "batch/gbasf2/submit.sh".to_string(),
-                    renderer.render(
-                        "batch/gbasf2.sh.hbs",
-                        &json!({ "submissions": submissions }),
-                    ),
-                );
+                    renderer.render("batch/gbasf2.sh.hbs", json!({ "submissions": submissions })),
+                ));
             }
             _ => {}
         }
     }
+    // A broken template fails the same way for every job: report it once.
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for diag in diags {
+        if !unique.contains(&diag) {
+            unique.push(diag);
+        }
+    }
+    let diags = unique;
     if diags.is_empty() {
         Ok(())
     } else {

@@ -19,7 +19,7 @@
 //! manifests always give the same bytes.
 
 use super::templates::Renderer;
-use super::Outputs;
+use super::Sink;
 use crate::check::human_bytes;
 use crate::diagnostics::Diagnostic;
 use crate::layout::template::{Part, Placeholder, Template};
@@ -820,7 +820,7 @@ fn render<T: Serialize>(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<u8> {
     let value = serde_json::to_value(data).expect("pages serialise to JSON");
-    match renderer.render(name, &value) {
+    match renderer.render(name, value) {
         Ok(mut text) => {
             let trimmed = text.trim_end().len();
             text.truncate(trimmed);
@@ -834,9 +834,12 @@ fn render<T: Serialize>(
     }
 }
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<Diagnostic>> {
+pub(super) fn emit(
+    checked: &Checked,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let model = &checked.model;
-    let renderer = Renderer::new(checked)?;
     let mut diags = Vec::new();
     // The templates were checked with the model; their errors are reported.
     let layouts = parse_layouts(model, &mut Vec::new());
@@ -887,9 +890,9 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
             ),
             summary: summary(c.description.as_ref(), &c.docs),
         });
-        outputs.insert(
+        sink.put(
             format!("docs/campaigns/{}.md", c.name.text),
-            render(&renderer, "docs/campaign.md.hbs", &page, &mut diags),
+            render(renderer, "docs/campaign.md.hbs", &page, &mut diags),
         );
     }
 
@@ -905,9 +908,9 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
             facts: format!("{release}, {}, {} runs", page.status, page.runs),
             summary: summary(p.description.as_ref(), &p.docs),
         });
-        outputs.insert(
+        sink.put(
             format!("docs/processings/{}.md", p.name.text),
-            render(&renderer, "docs/processing.md.hbs", &page, &mut diags),
+            render(renderer, "docs/processing.md.hbs", &page, &mut diags),
         );
     }
 
@@ -919,10 +922,10 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
         .map(|(i, t)| tag_entry(model, i, t))
         .collect();
     book.tags = tags.len();
-    outputs.insert(
+    sink.put(
         "docs/globaltags.md".to_string(),
         render(
-            &renderer,
+            renderer,
             "docs/globaltags.md.hbs",
             &serde_json::json!({ "tags": tags }),
             &mut diags,
@@ -934,9 +937,9 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) -> Result<(), Vec<D
         ("docs/SUMMARY.md", "docs/SUMMARY.md.hbs"),
         ("docs/README.md", "docs/README.md.hbs"),
     ] {
-        outputs.insert(
+        sink.put(
             file.to_string(),
-            render(&renderer, template, &book, &mut diags),
+            render(renderer, template, &book, &mut diags),
         );
     }
     if diags.is_empty() {

@@ -1,16 +1,16 @@
 //! The `graph` target: `graph/dependencies.dot` and `graph/dependencies.mmd`.
 
-use super::Outputs;
+use super::Sink;
 use crate::graph::{render, DependencyGraph};
 use crate::Checked;
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
+pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
     let graph = DependencyGraph::build(&checked.model);
-    outputs.insert(
+    sink.put(
         "graph/dependencies.dot".to_string(),
         render::dot(&checked.model, &graph).into_bytes(),
     );
-    outputs.insert(
+    sink.put(
         "graph/dependencies.mmd".to_string(),
         render::mermaid(&checked.model, &graph).into_bytes(),
     );

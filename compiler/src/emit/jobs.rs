@@ -3,19 +3,18 @@
 //! processing (`jobs/<processing>/<exp>-<beam>-<first run>.json`), in the
 //! format of `targets/job.schema.json` (`prodc schema job`).
 
-use super::Outputs;
+use super::Sink;
 use crate::Checked;
 
 /// The JSON Schema of job files, printed by `prodc schema job`.
 pub const JOB_SCHEMA: &str = include_str!("../../../targets/job.schema.json");
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
-    for job in crate::jobs::jobs(checked) {
-        let mut text = serde_json::to_string_pretty(&job).expect("jobs serialise to JSON");
-        text.push('\n');
-        outputs.insert(
-            format!("jobs/{}/{}.json", job.owner, job.id),
-            text.into_bytes(),
-        );
-    }
+pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
+    use rayon::prelude::*;
+    // One file per job, tens of thousands for a large campaign: on all cores.
+    checked.jobs().par_iter().for_each(|job| {
+        let mut text = serde_json::to_vec_pretty(job).expect("jobs serialise to JSON");
+        text.push(b'\n');
+        sink.put(format!("jobs/{}/{}.json", job.owner, job.id), text);
+    });
 }

@@ -2,7 +2,7 @@
 //! order, one per line; and `lpn/paths.json`, each path with its owner and
 //! where it is declared, one dataset per line so that the file diffs well.
 
-use super::Outputs;
+use super::Sink;
 use crate::layout::Dataset;
 use crate::Checked;
 use serde::Serialize;
@@ -15,13 +15,13 @@ struct Entry<'a> {
     line: usize,
 }
 
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
+pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
     let mut text = String::with_capacity(checked.datasets.len() * 100);
     for dataset in &checked.datasets {
         text.push_str(&dataset.path);
         text.push('\n');
     }
-    outputs.insert("lpn/paths.txt".to_string(), text.into_bytes());
+    sink.put("lpn/paths.txt".to_string(), text.into_bytes());
 
     let mut json = String::with_capacity(checked.datasets.len() * 300);
     json.push_str("{\"schema\": \"prodc.lpn/v1\", \"datasets\": [\n");
@@ -38,5 +38,5 @@ pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
         json.push_str(&serde_json::to_string(&entry).expect("datasets serialise to JSON"));
     }
     json.push_str("\n]}\n");
-    outputs.insert("lpn/paths.json".to_string(), json.into_bytes());
+    sink.put("lpn/paths.json".to_string(), json.into_bytes());
 }

@@ -7,11 +7,12 @@
 //! bytes, inverse picobarns, hours). Items of the standard library are
 //! included and marked `"is_std": true`.
 
-use super::Outputs;
+use super::Sink;
 use crate::model::Model;
 use crate::Checked;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::io::Write;
 
 /// The document `prodc export` prints.
 #[derive(Serialize, JsonSchema)]
@@ -56,8 +57,15 @@ pub fn model_schema() -> String {
 /// `model.json` is compact JSON (one line and a newline): it is read by
 /// tools, and a model of a million IoV lines would be 2.5 times larger, and
 /// slower to write and to read, indented. `prodc export` prints it indented.
-pub(super) fn emit(checked: &Checked, outputs: &mut Outputs) {
-    let mut bytes = serde_json::to_vec(&export(checked)).expect("the model serialises to JSON");
-    bytes.push(b'\n');
-    outputs.insert("model.json".to_string(), bytes);
+pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
+    let export = export(checked);
+    // Streamed: the model of a million IoV lines is over 100 MB of JSON.
+    sink.put_with("model.json".to_string(), &|out| {
+        // Buffered here, where the writer's type is known, so that each of
+        // the millions of small writes of the serialiser is inlined.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, out);
+        serde_json::to_writer(&mut buffered, &export)?;
+        buffered.write_all(b"\n")?;
+        buffered.flush()
+    });
 }

@@ -1,7 +1,8 @@
 //! Rendering the templates of emitted artifacts with handlebars.
 //!
-//! Every template (built in, or the project's override) is registered both
-//! as a template and as a partial, so that `{{> batch/task.sh.hbs}}` works.
+//! Every template (built in, or the project's override) is registered once
+//! per build, under its path, which `{{> batch/task.sh.hbs}}` finds as a
+//! partial too.
 //! Output is not HTML: escaping is off, and values that reach a shell go
 //! through the `sh` helper, which single-quotes them. A template that does
 //! not parse or fails to render is `E0115`, located in the template file.
@@ -9,8 +10,12 @@
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use crate::Checked;
-use handlebars::{handlebars_helper, Handlebars};
+use handlebars::{
+    handlebars_helper, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
+    RenderError, RenderErrorReason, Renderable, ScopedJson,
+};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Quotes a value for a POSIX shell: `'…'`, with `'` written as `'\''`.
@@ -36,8 +41,137 @@ pub fn escape_cell(text: &str) -> String {
 }
 
 handlebars_helper!(cell: |value: Json| escape_cell(&value_text(value)));
-handlebars_helper!(sh: |value: Json| shell_quote(&value_text(value)));
-handlebars_helper!(oneline: |value: Json| value_text(value).chars().map(|c| if c.is_control() { '?' } else { c }).collect::<String>());
+
+/// Writes a text, transformed, piece by piece to a writer.
+type WriteText = fn(&str, &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()>;
+
+/// A helper of one value that writes its text, transformed, straight to the
+/// output; a batch build calls them hundreds of thousands of times. Used as
+/// a subexpression, it gives the same text as a value.
+struct TextHelper {
+    name: &'static str,
+    write: WriteText,
+}
+
+impl TextHelper {
+    fn text<'a>(&self, h: &'a Helper<'_>) -> Result<Cow<'a, str>, RenderError> {
+        let value = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?
+            .value();
+        Ok(match value {
+            Value::String(s) => Cow::Borrowed(s.as_str()),
+            other => Cow::Owned(value_text(other)),
+        })
+    }
+}
+
+impl HelperDef for TextHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let text = self.text(h)?;
+        (self.write)(&text, &mut |piece| out.write(piece))?;
+        Ok(())
+    }
+
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let text = self.text(h)?;
+        let mut result = String::new();
+        (self.write)(&text, &mut |piece| {
+            result.push_str(piece);
+            Ok(())
+        })?;
+        Ok(ScopedJson::Derived(Value::String(result)))
+    }
+}
+
+/// `{{include "NAME"}}`: renders template NAME in place, in the current
+/// context. A partial (`{{> NAME}}`) does the same but first copies the
+/// whole context for it; the batch scripts include the shared task body
+/// once per production, tens of thousands of times.
+struct Include;
+
+/// How deep includes may nest: deeper is a template including itself.
+const INCLUDE_DEPTH: usize = 16;
+
+thread_local! {
+    static INCLUDING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl HelperDef for Include {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        rc: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("include", 0))?;
+        let template = r
+            .get_template(name)
+            .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
+        let depth = INCLUDING.get();
+        if depth >= INCLUDE_DEPTH {
+            return Err(RenderErrorReason::Other(format!(
+                "`{name}` is included more than {INCLUDE_DEPTH} levels deep: templates include each other in a cycle"
+            ))
+            .into());
+        }
+        // Errors inside the included template are located in it.
+        let outer = rc.get_current_template_name();
+        rc.set_current_template_name(template.name.as_ref());
+        INCLUDING.set(depth + 1);
+        let rendered = template.render(r, ctx, rc, out);
+        INCLUDING.set(depth);
+        rc.set_current_template_name(outer);
+        rendered
+    }
+}
+
+/// `sh`: [`shell_quote`], piece by piece.
+fn write_shell_quoted(
+    text: &str,
+    out: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    out("'")?;
+    for (i, piece) in text.split('\'').enumerate() {
+        if i > 0 {
+            out("'\\''")?;
+        }
+        out(piece)?;
+    }
+    out("'")
+}
+
+/// `oneline`: control characters (line breaks, escapes) become `?`.
+fn write_oneline(
+    text: &str,
+    out: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    for (i, piece) in text.split(char::is_control).enumerate() {
+        if i > 0 {
+            out("?")?;
+        }
+        out(piece)?;
+    }
+    Ok(())
+}
 
 /// The registered templates of one build.
 pub struct Renderer<'a> {
@@ -68,16 +202,28 @@ impl<'a> Renderer<'a> {
         let mut handlebars = Handlebars::new();
         handlebars.set_strict_mode(true);
         handlebars.register_escape_fn(handlebars::no_escape);
-        handlebars.register_helper("sh", Box::new(sh));
-        handlebars.register_helper("oneline", Box::new(oneline));
+        handlebars.register_helper(
+            "sh",
+            Box::new(TextHelper {
+                name: "sh",
+                write: write_shell_quoted,
+            }),
+        );
+        handlebars.register_helper(
+            "oneline",
+            Box::new(TextHelper {
+                name: "oneline",
+                write: write_oneline,
+            }),
+        );
         handlebars.register_helper("cell", Box::new(cell));
+        handlebars.register_helper("include", Box::new(Include));
         let mut diags = Vec::new();
         for (name, &file) in files {
             let text = &sources.get(file).text;
-            let registered = handlebars
-                .register_template_string(name, text)
-                .and_then(|()| handlebars.register_partial(name, text));
-            if let Err(err) = registered {
+            // A registered template is also found as a partial: handlebars
+            // keeps the two in one table.
+            if let Err(err) = handlebars.register_template_string(name, text) {
                 diags.push(template_error(
                     sources,
                     file,
@@ -98,36 +244,41 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders template `name` with `data`.
-    pub fn render(&self, name: &str, data: &Value) -> Result<String, Diagnostic> {
-        self.handlebars.render(name, data).map_err(|err| {
-            let failing = err
-                .template_name
-                .clone()
-                .unwrap_or_else(|| name.to_string());
-            let pos = err.line_no.zip(err.column_no);
-            // Every template of `crate::targets` is registered under its
-            // name; the failing one is that or a partial it includes.
-            match self.files.get(&failing).or_else(|| self.files.get(name)) {
-                Some(&file) => {
-                    template_error(self.sources, file, &failing, pos, err.reason().to_string())
+    /// Renders template `name` with `data`. The data is moved into the
+    /// template context rather than copied: batch scripts render one per
+    /// production, tens of thousands.
+    pub fn render(&self, name: &str, data: Value) -> Result<String, Diagnostic> {
+        let context = handlebars::Context::from(data);
+        self.handlebars
+            .render_with_context(name, &context)
+            .map_err(|err| {
+                let failing = err
+                    .template_name
+                    .clone()
+                    .unwrap_or_else(|| name.to_string());
+                let pos = err.line_no.zip(err.column_no);
+                // Every template of `crate::targets` is registered under its
+                // name; the failing one is that or a partial it includes.
+                match self.files.get(&failing).or_else(|| self.files.get(name)) {
+                    Some(&file) => {
+                        template_error(self.sources, file, &failing, pos, err.reason().to_string())
+                    }
+                    None => {
+                        let (_, &any) = self
+                            .files
+                            .iter()
+                            .next()
+                            .expect("the built-in templates are never empty");
+                        template_error(
+                            self.sources,
+                            any,
+                            name,
+                            None,
+                            format!("no template `{name}`: {}", err.reason()),
+                        )
+                    }
                 }
-                None => {
-                    let (_, &any) = self
-                        .files
-                        .iter()
-                        .next()
-                        .expect("the built-in templates are never empty");
-                    template_error(
-                        self.sources,
-                        any,
-                        name,
-                        None,
-                        format!("no template `{name}`: {}", err.reason()),
-                    )
-                }
-            }
-        })
+            })
     }
 }
 
@@ -138,6 +289,26 @@ mod tests {
     #[test]
     fn table_cells_cannot_break_the_table() {
         assert_eq!(escape_cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn the_helpers_write_what_the_functions_return() {
+        let collect = |write: super::WriteText, text: &str| {
+            let mut out = String::new();
+            write(text, &mut |piece| {
+                out.push_str(piece);
+                Ok(())
+            })
+            .expect("writing to a string");
+            out
+        };
+        for text in ["plain", "it's", "'", "''a'", "$(x) `y`\n", ""] {
+            assert_eq!(collect(super::write_shell_quoted, text), shell_quote(text));
+        }
+        assert_eq!(
+            collect(super::write_oneline, "a\nb\tc\u{1b}[0m"),
+            "a?b?c?[0m"
+        );
     }
 
     #[test]

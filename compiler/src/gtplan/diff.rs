@@ -2,38 +2,39 @@
 //! Terraform style: IoVs to add (`+`), to remove (`-`) and whose end
 //! changes (`~`, closing an open IoV).
 
-use super::{Entry, IovKey};
-use crate::check::iov::format_range;
+use super::{Entry, IovKey, Rev};
+use crate::check::iov::write_range;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One change of a payload. It borrows the revision text from the entries
+/// compared; `plan.json` writes the intervals in the database form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
-pub enum Change {
+pub enum Change<'a> {
     Add {
-        revision: String,
-        iov: String,
+        revision: Rev<'a>,
+        iov: IovKey,
     },
     Remove {
-        revision: String,
-        iov: String,
+        revision: Rev<'a>,
+        iov: IovKey,
     },
     Change {
-        revision: String,
-        iov: String,
-        to: String,
+        revision: Rev<'a>,
+        iov: IovKey,
+        to: IovKey,
     },
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Plan {
+pub struct Plan<'a> {
     pub schema: &'static str,
-    pub tag: String,
+    pub tag: &'a str,
     /// FNV-1a of the current state's text: a saved plan applies only to it.
     pub fingerprint: String,
     /// Changes per payload, payloads in name order; unchanged ones left out.
-    pub changes: BTreeMap<String, Vec<Change>>,
+    pub changes: BTreeMap<&'a str, Vec<Change<'a>>>,
     pub unchanged: usize,
 }
 
@@ -47,96 +48,127 @@ pub fn fingerprint(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn db(iov: IovKey) -> String {
-    crate::check::iov::database_form(&iov.iov())
+/// Entries in (payload, interval, revision) order without repeats, the
+/// order in which [`diff`] walks them.
+fn sorted<'a: 'e, 'e>(entries: impl IntoIterator<Item = &'e Entry<'a>>) -> Vec<Entry<'a>> {
+    let mut list: Vec<Entry<'a>> = entries.into_iter().copied().collect();
+    list.sort_unstable_by(|a, b| {
+        (a.payload, a.iov, a.revision).cmp(&(b.payload, b.iov, b.revision))
+    });
+    list.dedup();
+    list
 }
 
 /// Compares desired and current entries payload by payload. The entries
-/// are borrowed: only what changes is copied into the plan.
-pub fn diff<'a>(
-    tag: &str,
-    desired: impl IntoIterator<Item = &'a Entry>,
-    current: impl IntoIterator<Item = &'a Entry>,
+/// are borrowed: a plan holds no copy of their text.
+pub fn diff<'a: 'e, 'e>(
+    tag: &'a str,
+    desired: impl IntoIterator<Item = &'e Entry<'a>>,
+    current: impl IntoIterator<Item = &'e Entry<'a>>,
     current_text: &str,
-) -> Plan {
-    type Grouped<'a> = BTreeMap<&'a str, BTreeSet<(IovKey, &'a str)>>;
-    fn group<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Grouped<'a> {
-        let mut map: Grouped<'a> = BTreeMap::new();
-        for e in entries {
-            map.entry(e.payload.as_str())
-                .or_default()
-                .insert((e.iov, e.revision.as_str()));
-        }
-        map
-    }
-    let (want, have) = (group(desired), group(current));
-    let names: BTreeSet<&str> = want.keys().chain(have.keys()).copied().collect();
+) -> Plan<'a> {
+    let (want, have) = (sorted(desired), sorted(current));
+    let (mut w, mut h) = (&want[..], &have[..]);
     let mut changes = BTreeMap::new();
     let mut unchanged = 0;
-    for name in names {
-        let empty = BTreeSet::new();
-        let w = want.get(name).unwrap_or(&empty);
-        let h = have.get(name).unwrap_or(&empty);
-        let mut adds: Vec<&(IovKey, &str)> = w.difference(h).collect();
-        let mut removes: Vec<&(IovKey, &str)> = h.difference(w).collect();
-        let mut list = Vec::new();
-        // The same revision from the same start with another end: an IoV
-        // whose end changes (typically an open one being closed).
-        adds.retain(|(iov, rev)| {
-            let pos = removes
-                .iter()
-                .position(|(old, old_rev)| old_rev == rev && old.start == iov.start);
-            match pos {
-                Some(i) => {
-                    let (old, _) = removes.remove(i);
-                    list.push((
-                        iov.start,
-                        Change::Change {
-                            revision: rev.to_string(),
-                            iov: db(*old),
-                            to: db(*iov),
-                        },
-                    ));
-                    false
-                }
-                None => true,
-            }
-        });
-        list.extend(adds.iter().map(|(iov, rev)| {
-            (
-                iov.start,
-                Change::Add {
-                    revision: rev.to_string(),
-                    iov: db(*iov),
-                },
-            )
-        }));
-        list.extend(removes.iter().map(|(iov, rev)| {
-            (
-                iov.start,
-                Change::Remove {
-                    revision: rev.to_string(),
-                    iov: db(*iov),
-                },
-            )
-        }));
+    // Both lists are sorted by payload: take the next payload of either,
+    // and its lines from both.
+    loop {
+        let name = match (w.first(), h.first()) {
+            (None, None) => break,
+            (Some(a), None) => a.payload,
+            (None, Some(b)) => b.payload,
+            (Some(a), Some(b)) => a.payload.min(b.payload),
+        };
+        let wn = w.iter().take_while(|e| e.payload == name).count();
+        let hn = h.iter().take_while(|e| e.payload == name).count();
+        let list = payload_changes(&w[..wn], &h[..hn]);
+        (w, h) = (&w[wn..], &h[hn..]);
         if list.is_empty() {
             unchanged += 1;
-            continue;
+        } else {
+            changes.insert(name, list);
         }
-        list.sort_by_key(|entry| entry.0);
-        changes.insert(name.to_string(), list.into_iter().map(|(_, c)| c).collect());
     }
     Plan {
         schema: "prodc.plan/v1",
-        tag: tag.to_string(),
+        tag,
         fingerprint: fingerprint(current_text),
         changes,
         unchanged,
     }
 }
 
-impl Plan {
+/// The changes of one payload, by start of interval: `want` and `have` are
+/// its desired and current lines, sorted by (interval, revision).
+fn payload_changes<'a>(want: &[Entry<'a>], have: &[Entry<'a>]) -> Vec<Change<'a>> {
+    let key = |e: &Entry<'a>| (e.iov, e.revision);
+    // Set differences of the two sorted lists, in one merge.
+    let (mut adds, mut removes) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < want.len() || j < have.len() {
+        match (want.get(i), have.get(j)) {
+            (Some(a), Some(b)) if key(a) == key(b) => (i, j) = (i + 1, j + 1),
+            (Some(a), Some(b)) if key(a) < key(b) => {
+                adds.push(key(a));
+                i += 1;
+            }
+            (Some(a), None) => {
+                adds.push(key(a));
+                i += 1;
+            }
+            (_, Some(b)) => {
+                removes.push(key(b));
+                j += 1;
+            }
+            (None, None) => unreachable!("the loop runs while either list has lines"),
+        }
+    }
+    let mut list = Vec::with_capacity(adds.len() + removes.len());
+    // The same revision from the same start with another end: an IoV whose
+    // end changes (typically an open one being closed).
+    adds.retain(|&(iov, revision)| {
+        let pos = removes.iter().position(|&(old, old_rev): &(IovKey, Rev)| {
+            old_rev == revision && old.start == iov.start
+        });
+        match pos {
+            Some(i) => {
+                let (old, _) = removes.remove(i);
+                list.push(Change::Change {
+                    revision,
+                    iov: old,
+                    to: iov,
+                });
+                false
+            }
+            None => true,
+        }
+    });
+    list.extend(
+        adds.into_iter()
+            .map(|(iov, revision)| Change::Add { revision, iov }),
+    );
+    list.extend(
+        removes
+            .into_iter()
+            .map(|(iov, revision)| Change::Remove { revision, iov }),
+    );
+    list.sort_by_key(|c| c.iov().start);
+    list
+}
+
+impl<'a> Change<'a> {
+    /// The interval the change starts from.
+    pub fn iov(&self) -> IovKey {
+        match self {
+            Change::Add { iov, .. } | Change::Remove { iov, .. } | Change::Change { iov, .. } => {
+                *iov
+            }
+        }
+    }
+}
+
+impl Plan<'_> {
     pub fn counts(&self) -> (usize, usize, usize) {
         let all = self.changes.values().flatten();
         let (mut add, mut change, mut remove) = (0, 0, 0);
@@ -170,7 +202,13 @@ impl Plan {
 
     /// The plan for people, Terraform style.
     pub fn text(&self, against: &str) -> String {
-        let mut out = format!("globaltag `{}` against {against}\n", self.tag);
+        let lines: usize = self.changes.values().map(Vec::len).sum();
+        let mut out = String::with_capacity(64 * (lines + self.changes.len()) + 256);
+        out.push_str("globaltag `");
+        out.push_str(self.tag);
+        out.push_str("` against ");
+        out.push_str(against);
+        out.push('\n');
         if !self.has_changes() {
             out.push_str("\nNo changes: the tag already has the content of the manifests.\n");
         }
@@ -183,30 +221,33 @@ impl Plan {
             } else {
                 '~'
             };
-            let _ = write!(out, "\n  {sign} payload {payload}\n");
+            out.push_str("\n  ");
+            out.push(sign);
+            out.push_str(" payload ");
+            out.push_str(payload);
+            out.push('\n');
             // One line per change, written in place: a new tag of a million
             // IoV lines has a million of them.
-            let mut range = String::new();
             for change in changes {
-                range.clear();
-                let (mark, revision) = match change {
-                    Change::Add { revision, iov } => {
-                        push_shown(&mut range, iov);
-                        ('+', revision)
-                    }
-                    Change::Remove { revision, iov } => {
-                        push_shown(&mut range, iov);
-                        ('-', revision)
-                    }
-                    Change::Change { revision, iov, to } => {
-                        push_shown(&mut range, iov);
-                        range.push_str(" → ");
-                        push_shown(&mut range, to);
-                        ('~', revision)
-                    }
+                let (mark, revision) = match *change {
+                    Change::Add { revision, .. } => ('+', revision),
+                    Change::Remove { revision, .. } => ('-', revision),
+                    Change::Change { revision, .. } => ('~', revision),
                 };
+                out.push_str("      ");
+                out.push(mark);
+                out.push(' ');
                 let start = out.len();
-                let _ = write!(out, "      {mark} {range:<28} rev {revision}");
+                write_range(&mut out, &change.iov().iov());
+                if let Change::Change { to, .. } = change {
+                    out.push_str(" → ");
+                    write_range(&mut out, &to.iov());
+                }
+                // The range is padded to 28 characters, like `{:<28}`.
+                let width = out[start..].chars().count();
+                out.extend(std::iter::repeat_n(' ', 28usize.saturating_sub(width)));
+                out.push_str(" rev ");
+                revision.write(&mut out);
                 let end = out.trim_end().len().max(start);
                 out.truncate(end);
                 out.push('\n');
@@ -215,42 +256,18 @@ impl Plan {
         out.push_str(&format!("\nPlan: {}.\n", self.summary()));
         out
     }
-}
 
-/// Appends `3,0,7,-1` as written in manifests: `3:0 ..= 7:*`.
-fn push_shown(out: &mut String, db_form: &str) {
-    let mut n = [0i64; 4];
-    let mut count = 0;
-    for part in db_form.split(',') {
-        match (n.get_mut(count), part.parse()) {
-            (Some(slot), Ok(value)) => *slot = value,
-            _ => {
-                out.push_str(db_form);
-                return;
-            }
-        }
-        count += 1;
+    /// `plan.json`: indented down to the payloads, then one change per line,
+    /// so that a reviewer's diff shows one line per changed interval.
+    pub fn json(&self) -> String {
+        let lines: usize = self.changes.values().map(Vec::len).sum();
+        let mut out = Vec::with_capacity(64 * lines + 256);
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut out, crate::json::ShallowPretty::new(3));
+        self.serialize(&mut serializer).expect("plans serialise");
+        out.push(b'\n');
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
-    if count != 4 {
-        out.push_str(db_form);
-        return;
-    }
-    let run = |r: i64| {
-        if r < 0 {
-            crate::model::RunId::LAST
-        } else {
-            r as u64
-        }
-    };
-    let start = crate::model::RunId {
-        exp: n[0] as u64,
-        run: run(n[1]),
-    };
-    let end = (n[2] >= 0).then(|| crate::model::RunId {
-        exp: n[2] as u64,
-        run: run(n[3]),
-    });
-    out.push_str(&format_range(&crate::model::Iov { start, end }));
 }
 
 #[cfg(test)]
@@ -258,32 +275,37 @@ mod tests {
     use super::*;
     use crate::model::{Iov, RunId};
 
-    fn entry(payload: &str, rev: &str, start: (u64, u64), end: Option<(u64, u64)>) -> Entry {
-        let iov = Iov {
+    fn key(start: (u64, u64), end: Option<(u64, u64)>) -> IovKey {
+        IovKey::of(&Iov {
             start: RunId {
                 exp: start.0,
                 run: start.1,
             },
             end: end.map(|(exp, run)| RunId { exp, run }),
-        };
+        })
+    }
+
+    fn entry(payload: &str, rev: u64, start: (u64, u64), end: Option<(u64, u64)>) -> Entry<'_> {
         Entry {
-            payload: payload.into(),
-            revision: rev.into(),
-            iov: IovKey::of(&iov),
+            payload,
+            revision: Rev::Number(rev),
+            iov: key(start, end),
         }
     }
 
     #[test]
     fn adds_removes_and_closed_ends_are_told_apart() {
         let current = [
-            entry("A", "1", (0, 0), None),
-            entry("B", "2", (0, 0), None),
-            entry("C", "1", (0, 0), None),
+            entry("A", 1, (0, 0), None),
+            entry("B", 2, (0, 0), None),
+            entry("C", 1, (0, 0), None),
         ];
         let desired = [
-            entry("A", "1", (0, 0), Some((7, u64::MAX))),
-            entry("A", "2", (8, 0), None),
-            entry("B", "2", (0, 0), None),
+            entry("A", 1, (0, 0), Some((7, u64::MAX))),
+            entry("A", 2, (8, 0), None),
+            entry("B", 2, (0, 0), None),
+            // A repeated line is one line.
+            entry("B", 2, (0, 0), None),
         ];
         let plan = diff("t", &desired, &current, "x");
         assert_eq!(plan.counts(), (1, 1, 1));
@@ -295,12 +317,60 @@ mod tests {
         assert_eq!(
             plan.changes["A"][0],
             Change::Change {
-                revision: "1".into(),
-                iov: "0,0,-1,-1".into(),
-                to: "0,0,7,-1".into()
+                revision: Rev::Number(1),
+                iov: key((0, 0), None),
+                to: key((0, 0), Some((7, u64::MAX))),
             }
         );
-        assert!(plan.text("current.txt").contains("~ 0:0 .. → 0:0 ..= 7:*"));
+        let text = plan.text("current.txt");
+        assert!(
+            text.contains("      ~ 0:0 .. → 0:0 ..= 7:*         rev 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("      + 8:0 ..                       rev 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  - payload C\n      - 0:0 ..                       rev 1\n"),
+            "{text}"
+        );
+        let json = plan.json();
+        assert!(
+            json.contains(
+                r#"{"action": "change", "revision": "1", "iov": "0,0,-1,-1", "to": "0,0,7,-1"}"#
+            ),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn payloads_only_on_one_side_are_all_added_or_removed() {
+        let current = [entry("Z", 4, (1, 0), None)];
+        let desired = [
+            entry("A", 3, (2, 5), Some((2, 9))),
+            entry("A", 2, (0, 0), Some((2, 4))),
+        ];
+        let plan = diff("t", &desired, &current, "");
+        assert_eq!(plan.counts(), (2, 0, 1));
+        let starts: Vec<(u64, u64)> = plan.changes["A"].iter().map(|c| c.iov().start).collect();
+        assert_eq!(starts, [(0, 0), (2, 5)], "changes in interval order");
+        assert_eq!(
+            plan.changes["Z"],
+            [Change::Remove {
+                revision: Rev::Number(4),
+                iov: key((1, 0), None)
+            }]
+        );
+    }
+
+    #[test]
+    fn text_revisions_that_are_numbers_equal_the_numbers() {
+        let text = crate::model::Revision::Text("12".into());
+        assert_eq!(Rev::of(&text), Rev::Number(12));
+        let padded = crate::model::Revision::Text("012".into());
+        assert_eq!(Rev::of(&padded), Rev::Text("012"));
+        assert_eq!(Rev::of(&padded).to_string(), "012");
     }
 
     #[test]
