@@ -15,8 +15,9 @@
 # loading the information in the tool most users would otherwise script. It
 # runs the interpreter that `python3` starts, so that the start-up of a
 # wrapper such as a pyenv shim is not timed.
-# Each command runs BENCH_RUNS times (default 3); the table shows the best
-# wall time and the largest peak resident set size of the runs, followed by
+# Each command runs BENCH_RUNS times (default 5), the three commands taking
+# turns; the table shows the best wall time and the largest peak resident
+# set size of the runs, followed by
 # the ratios check/json.load, build/json.load, build/check and check peak
 # memory over the size of the manifests, and the growth of each
 # command's time from scale 0.1 to scale 1.0 (ten times the input).
@@ -25,12 +26,12 @@
 # about 0.8 GB, and every run keeps its output until the end).
 #
 # Usage: scripts/bench.sh
-# Environment: BENCH_RUNS (runs per command, default 3), BENCH_KEEP=1 (keep
+# Environment: BENCH_RUNS (runs per command, default 5), BENCH_KEEP=1 (keep
 # the generated projects and outputs and print where they are).
 
 set -euo pipefail
 
-runs="${BENCH_RUNS:-3}"
+runs="${BENCH_RUNS:-5}"
 scales=(1.0 0.1)
 
 if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
@@ -71,48 +72,41 @@ fi
 # keyed by "scale command".
 declare -A best_time peak_rss
 
-# Prints the wall time in seconds of a /usr/bin/time -v report.
-wall_seconds() {
-    awk -F': ' '/Elapsed \(wall clock\) time/ { print $NF }' "$1" |
-        awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f\n", s }'
-}
-
 # Prints the peak resident set size in KiB of a /usr/bin/time -v report.
 peak_kib() {
     awk -F': ' '/Maximum resident set size/ { print $NF }' "$1"
 }
 
-# measure SCALE NAME COMMAND...: runs COMMAND $runs times under
-# /usr/bin/time -v, with @RUN@ in its arguments replaced by the number of the
-# run, and records the best wall time and the largest peak RSS under
-# "SCALE NAME".
+# measure RUN SCALE NAME COMMAND...: runs COMMAND once under /usr/bin/time -v,
+# with @RUN@ in its arguments replaced by RUN, and keeps the best wall time
+# and the largest peak RSS under "SCALE NAME". The wall time is taken with
+# bash's microsecond clock: /usr/bin/time reports only hundredths of a
+# second, too coarse for the small scale.
 measure() {
-    local scale="$1" name="$2"
-    shift 2
-    local best="" peak=0 i wall rss arg
-    local -a command
-    for ((i = 1; i <= runs; i++)); do
-        command=()
-        for arg in "$@"; do
-            command+=("${arg//@RUN@/$i}")
-        done
-        if ! /usr/bin/time -v -o "$work/time.txt" "${command[@]}" >"$work/stdout.txt" 2>"$work/stderr.txt"; then
-            echo "error: \`${command[*]}\` failed:" >&2
-            cat "$work/stderr.txt" "$work/time.txt" >&2
-            exit 1
-        fi
-        wall="$(wall_seconds "$work/time.txt")"
-        rss="$(peak_kib "$work/time.txt")"
-        if [[ -z "$best" ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best="$wall"
-        fi
-        if ((rss > peak)); then
-            peak="$rss"
-        fi
-        echo "  $name (scale $scale), run $i: ${wall} s, $((rss / 1024)) MiB" >&2
+    local run="$1" scale="$2" name="$3"
+    shift 3
+    local start end wall rss arg
+    local -a command=()
+    for arg in "$@"; do
+        command+=("${arg//@RUN@/$run}")
     done
-    best_time["$scale $name"]="$best"
-    peak_rss["$scale $name"]="$peak"
+    start="$EPOCHREALTIME"
+    if ! /usr/bin/time -v -o "$work/time.txt" "${command[@]}" >"$work/stdout.txt" 2>"$work/stderr.txt"; then
+        echo "error: \`${command[*]}\` failed:" >&2
+        cat "$work/stderr.txt" "$work/time.txt" >&2
+        exit 1
+    fi
+    end="$EPOCHREALTIME"
+    wall="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }')"
+    rss="$(peak_kib "$work/time.txt")"
+    local key="$scale $name"
+    if [[ -z "${best_time[$key]:-}" ]] || awk -v a="$wall" -v b="${best_time[$key]}" 'BEGIN { exit !(a < b) }'; then
+        best_time["$key"]="$wall"
+    fi
+    if ((rss > ${peak_rss[$key]:-0})); then
+        peak_rss["$key"]="$rss"
+    fi
+    echo "  $name (scale $scale), run $run: ${wall} s, $((rss / 1024)) MiB" >&2
 }
 
 # Prints A / B with two decimals, or "n/a" when B is zero.
@@ -137,13 +131,18 @@ for scale in "${scales[@]}"; do
         exit 1
     fi
 
-    measure "$scale" "prodc check" "$prodc" check "$dir"
-    # Every build writes into a new directory: removing a large output
-    # between runs would leave the file system busy (deferred writeback and,
-    # on file systems mounted with `discard`, trimming) and slow the next run.
-    # The outputs are removed with the temporary directory at the end.
-    measure "$scale" "prodc build" "$prodc" build "$dir" --out "$work/out-$scale-run@RUN@"
-    measure "$scale" "json.load" "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/big.json"
+    # The three commands take turns, run after run, so that a slower spell
+    # of a shared machine weighs on all of them alike.
+    for ((run = 1; run <= runs; run++)); do
+        measure "$run" "$scale" "prodc check" "$prodc" check "$dir"
+        # Every build writes into a new directory: removing a large output
+        # between runs would leave the file system busy (deferred writeback
+        # and, on file systems mounted with `discard`, trimming) and slow the
+        # next run. The outputs are removed with the temporary directory at
+        # the end.
+        measure "$run" "$scale" "prodc build" "$prodc" build "$dir" --out "$work/out-$scale-run@RUN@"
+        measure "$run" "$scale" "json.load" "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/big.json"
+    done
 done
 
 commands=("prodc check" "prodc build" "json.load")

@@ -105,34 +105,42 @@ pub fn database_form(iov: &Iov) -> String {
 /// Appends [`database_form`] to `out`, without allocating: the gtplan
 /// target writes one per IoV line, a million for a full tag.
 pub fn write_database_form(out: &mut String, iov: &Iov) {
-    push_number(out, iov.start.exp);
-    out.push(',');
+    // Writing to a `String` cannot fail.
+    let _ = write_database_form_to(out, iov);
+}
+
+/// [`write_database_form`] into any text writer, e.g. a formatter.
+pub fn write_database_form_to(out: &mut impl std::fmt::Write, iov: &Iov) -> std::fmt::Result {
+    fn number(out: &mut impl std::fmt::Write, n: u64) -> std::fmt::Result {
+        out.write_str(itoa::Buffer::new().format(n))
+    }
+    // The database writes `-1` for the last run of an experiment.
+    fn run(out: &mut impl std::fmt::Write, r: u64) -> std::fmt::Result {
+        if r == RunId::LAST {
+            out.write_str("-1")
+        } else {
+            number(out, r)
+        }
+    }
+    number(out, iov.start.exp)?;
+    out.write_char(',')?;
     match iov.end {
         None => {
-            push_number(out, iov.start.run);
-            out.push_str(",-1,-1");
+            number(out, iov.start.run)?;
+            out.write_str(",-1,-1")
         }
         Some(end) => {
-            push_database_run(out, iov.start.run);
-            out.push(',');
-            push_number(out, end.exp);
-            out.push(',');
-            push_database_run(out, end.run);
+            run(out, iov.start.run)?;
+            out.write_char(',')?;
+            number(out, end.exp)?;
+            out.write_char(',')?;
+            run(out, end.run)
         }
     }
 }
 
 fn push_number(out: &mut String, n: u64) {
     out.push_str(itoa::Buffer::new().format(n));
-}
-
-/// A run number of the database form: `-1` for the last run.
-fn push_database_run(out: &mut String, run: u64) {
-    if run == RunId::LAST {
-        out.push_str("-1");
-    } else {
-        push_number(out, run);
-    }
 }
 
 /// What the strict rules find in one payload's intervals.

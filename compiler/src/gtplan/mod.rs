@@ -116,9 +116,7 @@ impl IovKey {
 /// The database form, e.g. in `plan.json`.
 impl fmt::Display for IovKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::with_capacity(24);
-        self.write_database_form(&mut text);
-        f.write_str(&text)
+        crate::check::iov::write_database_form_to(f, &self.iov())
     }
 }
 
