@@ -264,3 +264,82 @@ fn the_shipped_tags_check_clean_and_one_broken_iov_gives_exactly_its_error() {
     ];
     assert_eq!(codes(&closed), expected);
 }
+
+/// `prodc::check` lowers IoV lines while parsing (and drops them from the
+/// trees); the language server keeps its trees whole and resolves from
+/// them. Both must give the same model and the same diagnostics.
+#[test]
+fn early_lowering_gives_the_model_of_the_whole_trees() {
+    let split = check_both(&[(
+        "src/t.prod",
+        "globaltag t {\n  id = 1\n  state = OPEN\n  type = DEV\n  payload A {\n    0:0 .. 3:* rev 1\n    release = \">= release-06-00-00\"\n    4:0 .. rev 2\n  }\n  payload B { 0:0 .. rev 7 }\n  payload A { optional = true }\n  payload C {\n    0:0 .. 5:* rev 1\n    0:0 .. 6:* rev 2\n  }\n}\n",
+    )]);
+    assert!(split.contains("\"A\""), "{split}");
+    check_both_vfs(&common::shipped());
+}
+
+fn check_both(files: &[(&str, &str)]) -> String {
+    let mut vfs = MemoryVfs::new().with("Prod.toml", CONFIG);
+    for (path, text) in files {
+        vfs = vfs.with(path, *text);
+    }
+    check_both_vfs(&vfs)
+}
+
+/// The model JSON of `vfs` checked both ways, after asserting they agree.
+fn check_both_vfs(vfs: &MemoryVfs) -> String {
+    let lowered = prodc::check(vfs).expect("loads");
+    assert!(lowered.project.files.iter().all(|f| f.iovs.is_empty()));
+    let mut cache = prodc::project::ParseCache::new();
+    let whole =
+        prodc::check_project(prodc::project::load_project_cached(vfs, &mut cache).expect("loads"));
+    let json = |c: &prodc::Checked| serde_json::to_string_pretty(&c.model).expect("json");
+    assert_eq!(json(&lowered), json(&whole));
+    assert_eq!(human(&lowered), human(&whole));
+    let lines = |c: &prodc::Checked| {
+        c.model
+            .tags
+            .iter()
+            .flat_map(|t| &t.payloads)
+            .map(|p| p.iovs.len())
+            .sum::<usize>()
+    };
+    assert_eq!(lines(&lowered), lines(&whole));
+    assert!(lines(&whole) > 0);
+    // The lines left the trees of the lowered project only.
+    assert_eq!(tree_lines(&lowered), 0);
+    let written = whole
+        .model
+        .tags
+        .iter()
+        .flat_map(|t| &t.payloads)
+        .flat_map(|p| &p.iovs)
+        .filter(|e| !e.imported)
+        .count();
+    assert_eq!(tree_lines(&whole), written);
+    json(&lowered)
+}
+
+/// The IoV lines still in the syntax trees of payload blocks.
+fn tree_lines(checked: &prodc::Checked) -> usize {
+    use prodc::syntax::ast::{Entry, ItemBody};
+    let mut count = 0;
+    for file in &checked.project.files {
+        for item in &file.unit.items {
+            let ItemBody::Block(block) = &item.body else {
+                continue;
+            };
+            for entry in &block.entries {
+                if let Entry::Nested(nested) = entry {
+                    count += nested
+                        .body
+                        .entries
+                        .iter()
+                        .filter(|e| matches!(e, Entry::Iov(_)))
+                        .count();
+                }
+            }
+        }
+    }
+    count
+}

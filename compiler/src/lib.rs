@@ -66,7 +66,13 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
 /// parse again.
 pub fn check_project(mut project: Project) -> Checked {
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
-    let (model, resolve_diags) = resolve::resolve(&project);
+    // IoV lines lowered while loading move into the model from here.
+    let lowered: resolve::lower::LoweredIovs = project
+        .files
+        .iter_mut()
+        .flat_map(|f| std::mem::take(&mut f.iovs))
+        .collect();
+    let (model, resolve_diags) = resolve::resolve_lowered(&project, lowered);
     diagnostics.extend(resolve_diags);
     diagnostics.extend(check::check(&model));
     let (datasets, layout_diags) = layout::datasets(&model);

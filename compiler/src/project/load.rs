@@ -32,6 +32,10 @@ pub struct LoadedFile {
     pub is_std: bool,
     pub unit: SourceUnit,
     pub comments: Vec<Comment>,
+    /// The IoV lines taken out of `unit` and lowered right after parsing
+    /// ([`crate::resolve::lower`]), by payload block; empty when the tree
+    /// was left whole.
+    pub iovs: Vec<(Span, Vec<crate::model::IovEntry>)>,
 }
 
 /// Everything loaded for one compilation.
@@ -198,6 +202,7 @@ impl Project {
             is_std,
             unit: parsed.unit,
             comments: parsed.comments,
+            iovs: Vec::new(),
         });
     }
 
@@ -205,21 +210,34 @@ impl Project {
     /// file's text, and files are independent. Rayon's work stealing keeps
     /// both cores busy when one tag file is much larger than the rest;
     /// results keep path order.
-    fn parse_files(&mut self, files: &[FileId]) {
+    ///
+    /// With `lower`, each file's IoV lines are taken out of its tree and
+    /// lowered on the thread that parsed it ([`crate::resolve::lower`]).
+    fn parse_files(&mut self, files: &[FileId], lower: bool) {
         use rayon::prelude::*;
+        type Lowered = Vec<(Span, Vec<crate::model::IovEntry>)>;
         let sources = &self.sources;
-        let parsed: Vec<(FileId, crate::syntax::Parsed)> = files
+        let parsed: Vec<(FileId, crate::syntax::Parsed, Lowered)> = files
             .par_iter()
             .with_max_len(1)
-            .map(|&f| (f, parse(f, &sources.get(f).text)))
+            .map(|&f| {
+                let mut parsed = parse(f, &sources.get(f).text);
+                let iovs = if lower {
+                    crate::resolve::lower::take_iov_lines(&mut parsed.unit)
+                } else {
+                    Vec::new()
+                };
+                (f, parsed, iovs)
+            })
             .collect();
-        for (file, parsed) in parsed {
+        for (file, parsed, iovs) in parsed {
             self.diagnostics.extend(parsed.diagnostics);
             self.files.push(LoadedFile {
                 file,
                 is_std: false,
                 unit: parsed.unit,
                 comments: parsed.comments,
+                iovs,
             });
         }
     }
@@ -273,7 +291,7 @@ impl Project {
         }
         match cache {
             Some(cache) => self.parse_files_cached(&to_parse, cache),
-            None => self.parse_files(&to_parse),
+            None => self.parse_files(&to_parse, true),
         }
         self.load_imports(vfs);
     }
@@ -487,6 +505,7 @@ impl Project {
                         is_std: false,
                         unit,
                         comments,
+                        iovs: Vec::new(),
                     });
                 }
                 None => misses.push(file),
@@ -494,7 +513,8 @@ impl Project {
         }
         let parsed_from = self.files.len();
         let diags_from = self.diagnostics.len();
-        self.parse_files(&misses);
+        // The language server keeps its trees whole between edits.
+        self.parse_files(&misses, false);
         // Syntax errors always point into the file being parsed.
         let mut by_file: BTreeMap<FileId, Vec<Diagnostic>> = BTreeMap::new();
         for diag in &self.diagnostics[diags_from..] {

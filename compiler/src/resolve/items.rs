@@ -15,12 +15,15 @@ struct Cx<'a> {
     symbols: &'a Symbols,
     enums: &'a [EnumDef],
     project: &'a Project,
+    /// Payload lines lowered early, by block span; each is taken once.
+    lowered: std::cell::RefCell<super::lower::LoweredIovs>,
 }
 
 pub(super) fn convert_all(
     entries: &[Entry],
     symbols: &Symbols,
     project: &Project,
+    lowered: super::lower::LoweredIovs,
     model: &mut Model,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -29,6 +32,7 @@ pub(super) fn convert_all(
         symbols,
         enums: &enums,
         project,
+        lowered: std::cell::RefCell::new(lowered),
     };
     for entry in entries {
         let ItemBody::Block(block) = &entry.item.body else {
@@ -320,16 +324,28 @@ impl Cx<'_> {
             if let Some(value) = fields.value("optional") {
                 payload.optional = keep(values::boolean("optional", value), diags).unwrap_or(false);
             }
-            let lines = nested.body.entries.iter().filter_map(|e| match e {
-                ast::Entry::Iov(line) => Some(line),
-                _ => None,
-            });
-            // Reserve exactly: a tag may hold a million lines, and doubling
-            // growth would leave a quarter of that memory unused.
-            payload.iovs.reserve_exact(lines.clone().count());
-            payload
-                .iovs
-                .extend(lines.map(|line| iov_entry(line, false)));
+            let lowered = self.lowered.borrow_mut().remove(&nested.span);
+            if let Some(lines) = lowered {
+                // Lowered early: moved, not copied, when the payload has a
+                // single block.
+                if payload.iovs.is_empty() {
+                    payload.iovs = lines;
+                } else {
+                    payload.iovs.reserve_exact(lines.len());
+                    payload.iovs.extend(lines);
+                }
+            } else {
+                let lines = nested.body.entries.iter().filter_map(|e| match e {
+                    ast::Entry::Iov(line) => Some(line),
+                    _ => None,
+                });
+                // Reserve exactly: a tag may hold a million lines, and
+                // doubling growth would leave a quarter of that memory unused.
+                payload.iovs.reserve_exact(lines.clone().count());
+                payload
+                    .iovs
+                    .extend(lines.map(|line| iov_entry(line, false)));
+            }
         }
         for item in body {
             let ast::Entry::Import(import) = item else {
@@ -838,7 +854,7 @@ fn positive_count(fields: &Fields, field: &str, default: u64, diags: &mut Vec<Di
     }
 }
 
-fn iov_entry(line: &ast::IovLine, imported: bool) -> IovEntry {
+pub(super) fn iov_entry(line: &ast::IovLine, imported: bool) -> IovEntry {
     IovEntry {
         iov: values::line_iov(&line.iov()),
         revision: values::revision(&line.rev),

@@ -8,6 +8,7 @@
 
 mod fields;
 mod items;
+pub mod lower;
 pub mod schema;
 pub mod values;
 
@@ -165,6 +166,13 @@ pub(crate) struct Entry<'a> {
 
 /// Builds the model of a loaded project.
 pub fn resolve(project: &Project) -> (Model, Vec<Diagnostic>) {
+    resolve_lowered(project, lower::LoweredIovs::new())
+}
+
+/// [`resolve`] of a project whose files had their IoV lines taken out and
+/// lowered early ([`lower::take_iov_lines`]): the payloads take their lines
+/// from `lowered`, without copying them.
+pub fn resolve_lowered(project: &Project, lowered: lower::LoweredIovs) -> (Model, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut symbols = Symbols::default();
     let mut entries: Vec<Entry> = Vec::new();
@@ -215,7 +223,7 @@ pub fn resolve(project: &Project) -> (Model, Vec<Diagnostic>) {
         enums: enum_defs(&entries, &mut diags),
         ..Model::default()
     };
-    items::convert_all(&entries, &symbols, project, &mut model, &mut diags);
+    items::convert_all(&entries, &symbols, project, lowered, &mut model, &mut diags);
     (model, diags)
 }
 
