@@ -61,10 +61,31 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     Ok(check_project(project::load_project(vfs)?))
 }
 
+/// [`check`], running `alongside` on the resolved model on another core
+/// while the rules and the output paths are checked: a build writes
+/// `model.json` meanwhile. Its result is the caller's to throw away when the
+/// project turns out to have errors.
+pub fn check_alongside<T: Send>(
+    vfs: &dyn Vfs,
+    alongside: impl FnOnce(&Project, &model::Model) -> T + Send,
+) -> Result<(Checked, T), ProjectError> {
+    Ok(check_project_alongside(
+        project::load_project(vfs)?,
+        alongside,
+    ))
+}
+
 /// Resolves and checks a loaded project: every phase after loading. The
 /// language server calls it on a project whose unchanged files it did not
 /// parse again.
-pub fn check_project(mut project: Project) -> Checked {
+pub fn check_project(project: Project) -> Checked {
+    check_project_alongside(project, |_, _| ()).0
+}
+
+fn check_project_alongside<T: Send>(
+    mut project: Project,
+    alongside: impl FnOnce(&Project, &model::Model) -> T + Send,
+) -> (Checked, T) {
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     // IoV lines lowered while loading move into the model from here.
     let lowered: resolve::lower::LoweredIovs = project
@@ -74,8 +95,13 @@ pub fn check_project(mut project: Project) -> Checked {
         .collect();
     let (model, resolve_diags) = resolve::resolve_lowered(&project, lowered);
     diagnostics.extend(resolve_diags);
-    diagnostics.extend(check::check(&model));
-    let (datasets, layout_diags) = layout::datasets(&model);
+    // The rules and the paths are checked one after the other; `alongside`
+    // gets the other core.
+    let ((rule_diags, (datasets, layout_diags)), extra) = rayon::join(
+        || (check::check(&model), layout::datasets(&model)),
+        || alongside(&project, &model),
+    );
+    diagnostics.extend(rule_diags);
     diagnostics.extend(layout_diags);
     let mut checked = Checked {
         project,
@@ -87,7 +113,7 @@ pub fn check_project(mut project: Project) -> Checked {
     let gbasf2 = jobs::check_gbasf2(&checked);
     checked.diagnostics.extend(gbasf2);
     sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
-    checked
+    (checked, extra)
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

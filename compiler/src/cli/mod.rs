@@ -18,7 +18,7 @@ use crate::diagnostics::render::{render_all, summary, HumanStyle, MessageFormat}
 use crate::diagnostics::{Code, Diagnostic};
 use crate::emit;
 use crate::source::{Origin, SourceFile, Span};
-use crate::{check, sort_diagnostics, Checked};
+use crate::{sort_diagnostics, Checked};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -347,6 +347,15 @@ fn human_style() -> HumanStyle {
 
 /// Loads and checks a project; `Err` carries the exit code of a failure.
 pub(crate) fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
+    load_alongside(project, |_, _, _| ()).map(|(vfs, checked, ())| (vfs, checked))
+}
+
+/// [`load`], running `alongside` on the resolved model while the rest of
+/// the checks run ([`crate::check_alongside`]).
+fn load_alongside<T: Send>(
+    project: &Path,
+    alongside: impl FnOnce(&DiskVfs, &crate::project::Project, &crate::model::Model) -> T + Send,
+) -> Result<(DiskVfs, Checked, T), u8> {
     let vfs = DiskVfs::open(project).map_err(|e| {
         fail(&format!(
             "cannot open project `{}`: {}",
@@ -354,8 +363,9 @@ pub(crate) fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
             e.to_string().to_lowercase()
         ))
     })?;
-    let checked = check(&vfs).map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
-    Ok((vfs, checked))
+    let (checked, extra) = crate::check_alongside(&vfs, |p, m| alongside(&vfs, p, m))
+        .map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
+    Ok((vfs, checked, extra))
 }
 
 /// What a command does, for the summary line: ("check", "checked").
@@ -465,7 +475,15 @@ fn run_build(
             ));
         }
     }
-    let (vfs, mut checked) = match load(project) {
+    // `model.json` needs only the resolved model: it is written into the
+    // staging directory while the rules are still being checked, and thrown
+    // away with it if they find errors.
+    let model_early = targets.is_empty() || targets.iter().any(|t| t == "model");
+    let (vfs, mut checked, early) = match load_alongside(project, |vfs, project, model| {
+        model_early
+            .then(|| write_model_early(vfs, out, project, model))
+            .flatten()
+    }) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -474,8 +492,12 @@ fn run_build(
         return 1;
     }
     let Some(out_dir) = out_dir else { return 1 };
-    let names = build_targets(&checked, targets, format);
-    let code = match build_into(&checked, &names, &out_dir) {
+    let mut names = build_targets(&checked, targets, format);
+    let started = early.map(|(staging, files)| {
+        names.retain(|name| *name != "model");
+        (staging, files)
+    });
+    let code = match build_into(&checked, &names, &out_dir, started) {
         Ok(files) => {
             if format == MessageFormat::Human {
                 eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
@@ -503,17 +525,60 @@ enum BuildError {
     Io(std::io::Error),
 }
 
-/// Emits the targets into a staging directory and, when every file is
-/// written, puts it in place of `out_dir`; returns the number of files.
-fn build_into(checked: &Checked, names: &[&str], out_dir: &Path) -> Result<usize, BuildError> {
-    let staging = output::Staging::begin(out_dir).map_err(BuildError::Io)?;
+/// Emits the targets into a staging directory (`started`, holding files
+/// written early, or a new one) and, when every file is written, puts it in
+/// place of `out_dir`; returns the number of files.
+fn build_into(
+    checked: &Checked,
+    names: &[&str],
+    out_dir: &Path,
+    started: Option<(output::Staging, usize)>,
+) -> Result<usize, BuildError> {
+    let (staging, early) = match started {
+        Some(started) => started,
+        None => (output::Staging::begin(out_dir).map_err(BuildError::Io)?, 0),
+    };
     let sink = staging.sink();
     let emitted = emit::build_into(checked, names, &sink);
     let written = sink.finish();
     emitted.map_err(BuildError::Diagnostics)?;
     let files = written.map_err(BuildError::Io)?;
     staging.commit().map_err(BuildError::Io)?;
-    Ok(files)
+    Ok(early + files)
+}
+
+/// Writes `model.json` into a new staging directory for the output, from
+/// the resolved model, while the rest of the checks run. `None` when the
+/// output directory is not usable (the build reports why after the checks)
+/// or the file cannot be written (the build tries again and reports it).
+fn write_model_early(
+    vfs: &DiskVfs,
+    out: Option<&Path>,
+    project: &crate::project::Project,
+    model: &crate::model::Model,
+) -> Option<(output::Staging, usize)> {
+    let config = project.config.as_ref()?;
+    let out_dir = out_dir_of(vfs, out, config);
+    let source_dir = vfs.canonical_root().join(config.project.source.get_ref());
+    if output::overlaps_source(&out_dir, &source_dir) {
+        return None;
+    }
+    let staging = output::Staging::begin(&out_dir).ok()?;
+    let written = {
+        let sink = staging.sink();
+        emit::model::emit_model(project, model, &sink);
+        sink.finish()
+    };
+    Some((staging, written.ok()?))
+}
+
+/// The output directory: `--out`, relative to the working directory, else
+/// `[build] out`, relative to the project.
+fn out_dir_of(vfs: &DiskVfs, out: Option<&Path>, config: &crate::project::Config) -> PathBuf {
+    match out {
+        Some(out) => std::env::current_dir().unwrap_or_default().join(out),
+        None => vfs.canonical_root().join(config.build.out.get_ref()),
+    }
 }
 
 /// The targets to build: those named with `--target`, else `model` and the
@@ -550,9 +615,9 @@ fn build_targets<'a>(
 fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Option<PathBuf> {
     let config = checked.project.config.as_ref()?;
     let source_dir = vfs.canonical_root().join(config.project.source.get_ref());
-    let (out_dir, span) = match out {
+    let out_dir = out_dir_of(vfs, out, config);
+    let span = match out {
         Some(out) => {
-            let cwd = std::env::current_dir().unwrap_or_default();
             let shown = out.display().to_string();
             let line = format!("prodc build --out {shown}");
             let file = checked.project.sources.add(SourceFile::new(
@@ -560,15 +625,11 @@ fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Op
                 line.clone(),
                 Origin::Config,
             ));
-            (
-                cwd.join(out),
-                Span::new(file, line.len() - shown.len(), line.len()),
-            )
+            Span::new(file, line.len() - shown.len(), line.len())
         }
         None => {
             let range = config.build.out.span();
-            let span = Span::new(prod_toml(checked), range.start, range.end);
-            (vfs.canonical_root().join(config.build.out.get_ref()), span)
+            Span::new(prod_toml(checked), range.start, range.end)
         }
     };
     if output::overlaps_source(&out_dir, &source_dir) {

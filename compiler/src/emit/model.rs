@@ -9,6 +9,7 @@
 
 use super::Sink;
 use crate::model::Model;
+use crate::project::Project;
 use crate::Checked;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -25,16 +26,19 @@ pub struct Export<'a> {
 }
 
 fn export(checked: &Checked) -> Export<'_> {
-    let project = checked
-        .project
+    export_of(&checked.project, &checked.model)
+}
+
+fn export_of<'a>(project: &Project, model: &'a Model) -> Export<'a> {
+    let name = project
         .config
         .as_ref()
         .map(|c| c.project.name.get_ref().clone())
         .unwrap_or_default();
     Export {
         schema: "prodc.model/v1",
-        project,
-        model: &checked.model,
+        project: name,
+        model,
     }
 }
 
@@ -58,7 +62,13 @@ pub fn model_schema() -> String {
 /// tools, and a model of a million IoV lines would be 2.5 times larger, and
 /// slower to write and to read, indented. `prodc export` prints it indented.
 pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
-    let export = export(checked);
+    emit_model(&checked.project, &checked.model, sink);
+}
+
+/// The `model` target from the resolved model alone, before the rest of
+/// the checks are done: a build writes it while they run.
+pub fn emit_model(project: &Project, model: &Model, sink: &dyn Sink) {
+    let export = export_of(project, model);
     // Streamed: the model of a million IoV lines is over 100 MB of JSON.
     sink.put_with("model.json".to_string(), &|out| {
         // Buffered here, where the writer's type is known, so that each of
