@@ -127,14 +127,8 @@ impl serde::Serialize for IovKey {
 }
 
 impl Entry<'_> {
-    /// The line in basf2's testing-payload format.
-    pub fn line(&self) -> String {
-        let mut out = String::new();
-        self.write_line(&mut out);
-        out
-    }
-
-    /// Appends [`Entry::line`] and a newline to `out`.
+    /// Appends the line in basf2's testing-payload format and a newline to
+    /// `out`.
     pub fn write_line(&self, out: &mut String) {
         out.push_str("dbstore/");
         out.push_str(self.payload);

@@ -325,7 +325,9 @@ pub fn check_gbasf2(checked: &Checked) -> Vec<crate::diagnostics::Diagnostic> {
     }
     let mut diags = Vec::new();
     let mut seen: BTreeMap<String, crate::source::Span> = BTreeMap::new();
-    for job in jobs(checked)
+    // Through the shared cache: a build needs the same jobs again.
+    for job in checked
+        .jobs()
         .iter()
         .filter(|j| j.kind == OwnerKind::Campaign)
     {
