@@ -293,7 +293,7 @@ fn check_both_vfs(vfs: &MemoryVfs) -> String {
     let mut cache = prodc::project::ParseCache::new();
     let whole =
         prodc::check_project(prodc::project::load_project_cached(vfs, &mut cache).expect("loads"));
-    let json = |c: &prodc::Checked| serde_json::to_string_pretty(&c.model).expect("json");
+    let json = |c: &prodc::Checked| serde_json::to_string_pretty(&*c.model).expect("json");
     assert_eq!(json(&lowered), json(&whole));
     assert_eq!(human(&lowered), human(&whole));
     let lines = |c: &prodc::Checked| {

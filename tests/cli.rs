@@ -800,3 +800,42 @@ fn max_diagnostics_caps_what_is_shown_but_not_what_is_counted() {
     );
     assert_eq!(stdout(&out).lines().count(), 30);
 }
+
+/// Scripts are created executable for everyone (0o755) and the other files
+/// 0o644 whatever the umask: under 022 the mode given at creation already
+/// holds; under 077 prodc sets it explicitly.
+#[cfg(unix)]
+#[test]
+fn scripts_are_executable_under_any_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    for (umask, data_mode) in [("022", 0o644), ("077", 0o600)] {
+        let dir = scratch(&format!("umask-{umask}"));
+        let out_dir = dir.join("out");
+        let script = format!("umask {umask} && exec \"$0\" build manifests --out \"$1\"",);
+        let out = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_prodc")])
+            .arg(&out_dir)
+            .current_dir(repo())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("sh runs");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let mode = |rel: &str| {
+            let meta = std::fs::metadata(out_dir.join(rel)).expect("written");
+            meta.permissions().mode() & 0o777
+        };
+        let upload = std::fs::read_dir(out_dir.join("gtplan"))
+            .expect("gtplan written")
+            .filter_map(Result::ok)
+            .map(|tag| tag.path().join("upload.sh"))
+            .find(|path| path.exists())
+            .expect("an upload script");
+        let upload = upload
+            .strip_prefix(&out_dir)
+            .expect("inside")
+            .to_str()
+            .expect("utf-8");
+        assert_eq!(mode(upload), 0o755, "umask {umask}");
+        assert_eq!(mode("model.json"), data_mode, "umask {umask}");
+    }
+}

@@ -36,7 +36,10 @@ use source::SourceMap;
 #[derive(Debug)]
 pub struct Checked {
     pub project: Project,
-    pub model: model::Model,
+    /// Shared, so that a build can write `model.json` on a thread of its
+    /// own from the moment the model is resolved until the other targets
+    /// are written.
+    pub model: std::sync::Arc<model::Model>,
     /// Every output directory of the project, sorted by path.
     pub datasets: Vec<layout::Dataset>,
     pub diagnostics: Vec<Diagnostic>,
@@ -61,30 +64,28 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     Ok(check_project(project::load_project(vfs)?))
 }
 
-/// [`check`], running `alongside` on the resolved model on another core
-/// while the rules and the output paths are checked: a build writes
-/// `model.json` meanwhile. Its result is the caller's to throw away when the
-/// project turns out to have errors.
-pub fn check_alongside<T: Send>(
+/// [`check`], calling `start` with the resolved model before the rules and
+/// the output paths are checked. A build starts writing `model.json` there,
+/// on a thread of its own that holds the model; the work started is the
+/// caller's to finish, or to throw away when the project turns out to have
+/// errors.
+pub fn check_starting<T>(
     vfs: &dyn Vfs,
-    alongside: impl FnOnce(&Project, &model::Model) -> T + Send,
+    start: impl FnOnce(&Project, &std::sync::Arc<model::Model>) -> T,
 ) -> Result<(Checked, T), ProjectError> {
-    Ok(check_project_alongside(
-        project::load_project(vfs)?,
-        alongside,
-    ))
+    Ok(check_project_starting(project::load_project(vfs)?, start))
 }
 
 /// Resolves and checks a loaded project: every phase after loading. The
 /// language server calls it on a project whose unchanged files it did not
 /// parse again.
 pub fn check_project(project: Project) -> Checked {
-    check_project_alongside(project, |_, _| ()).0
+    check_project_starting(project, |_, _| ()).0
 }
 
-fn check_project_alongside<T: Send>(
+fn check_project_starting<T>(
     mut project: Project,
-    alongside: impl FnOnce(&Project, &model::Model) -> T + Send,
+    start: impl FnOnce(&Project, &std::sync::Arc<model::Model>) -> T,
 ) -> (Checked, T) {
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     // IoV lines lowered while loading move into the model from here.
@@ -94,13 +95,12 @@ fn check_project_alongside<T: Send>(
         .flat_map(|f| std::mem::take(&mut f.iovs))
         .collect();
     let (model, resolve_diags) = resolve::resolve_lowered(&project, lowered);
+    let model = std::sync::Arc::new(model);
     diagnostics.extend(resolve_diags);
-    // The rules and the paths are checked one after the other; `alongside`
-    // gets the other core.
-    let ((rule_diags, (datasets, layout_diags)), extra) = rayon::join(
-        || (check::check(&model), layout::datasets(&model)),
-        || alongside(&project, &model),
-    );
+    let started = start(&project, &model);
+    // The rules and the output paths are independent of each other.
+    let (rule_diags, (datasets, layout_diags)) =
+        rayon::join(|| check::check(&model), || layout::datasets(&model));
     diagnostics.extend(rule_diags);
     diagnostics.extend(layout_diags);
     let mut checked = Checked {
@@ -113,7 +113,7 @@ fn check_project_alongside<T: Send>(
     let gbasf2 = jobs::check_gbasf2(&checked);
     checked.diagnostics.extend(gbasf2);
     sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
-    (checked, extra)
+    (checked, started)
 }
 
 /// Sorts by file name, then position, then code; drops exact repeats (a

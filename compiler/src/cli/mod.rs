@@ -5,6 +5,7 @@
 
 mod diff;
 mod disk;
+mod early;
 mod fmt;
 mod graph;
 mod init;
@@ -23,6 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -347,14 +349,14 @@ fn human_style() -> HumanStyle {
 
 /// Loads and checks a project; `Err` carries the exit code of a failure.
 pub(crate) fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
-    load_alongside(project, |_, _, _| ()).map(|(vfs, checked, ())| (vfs, checked))
+    load_starting(project, |_, _, _| ()).map(|(vfs, checked, ())| (vfs, checked))
 }
 
-/// [`load`], running `alongside` on the resolved model while the rest of
-/// the checks run ([`crate::check_alongside`]).
-fn load_alongside<T: Send>(
+/// [`load`], calling `start` with the resolved model before the rules are
+/// checked ([`crate::check_starting`]).
+fn load_starting<T>(
     project: &Path,
-    alongside: impl FnOnce(&DiskVfs, &crate::project::Project, &crate::model::Model) -> T + Send,
+    start: impl FnOnce(&DiskVfs, &crate::project::Project, &Arc<crate::model::Model>) -> T,
 ) -> Result<(DiskVfs, Checked, T), u8> {
     let vfs = DiskVfs::open(project).map_err(|e| {
         fail(&format!(
@@ -363,7 +365,7 @@ fn load_alongside<T: Send>(
             e.to_string().to_lowercase()
         ))
     })?;
-    let (checked, extra) = crate::check_alongside(&vfs, |p, m| alongside(&vfs, p, m))
+    let (checked, extra) = crate::check_starting(&vfs, |p, m| start(&vfs, p, m))
         .map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
     Ok((vfs, checked, extra))
 }
@@ -476,12 +478,12 @@ fn run_build(
         }
     }
     // `model.json` needs only the resolved model: it is written into the
-    // staging directory while the rules are still being checked, and thrown
-    // away with it if they find errors.
+    // staging directory from before the rules are checked until beside the
+    // other targets, and thrown away with it if the checks find errors.
     let model_early = targets.is_empty() || targets.iter().any(|t| t == "model");
-    let (vfs, mut checked, early) = match load_alongside(project, |vfs, project, model| {
+    let (vfs, mut checked, early) = match load_starting(project, |vfs, project, model| {
         model_early
-            .then(|| write_model_early(vfs, out, project, model))
+            .then(|| start_model(vfs, out, project, model))
             .flatten()
     }) {
         Ok(loaded) => loaded,
@@ -493,11 +495,10 @@ fn run_build(
     }
     let Some(out_dir) = out_dir else { return 1 };
     let mut names = build_targets(&checked, targets, format);
-    let started = early.map(|(staging, files)| {
+    if early.is_some() {
         names.retain(|name| *name != "model");
-        (staging, files)
-    });
-    let code = match build_into(&checked, &names, &out_dir, started) {
+    }
+    let code = match build_into(&checked, &names, &out_dir, early) {
         Ok(files) => {
             if format == MessageFormat::Human {
                 eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
@@ -525,51 +526,52 @@ enum BuildError {
     Io(std::io::Error),
 }
 
-/// Emits the targets into a staging directory (`started`, holding files
-/// written early, or a new one) and, when every file is written, puts it in
-/// place of `out_dir`; returns the number of files.
+/// Emits the targets into a staging directory (that of `early`, which is
+/// writing `model.json`, or a new one) and, when every file is written,
+/// puts it in place of `out_dir`; returns the number of files.
 fn build_into(
     checked: &Checked,
     names: &[&str],
     out_dir: &Path,
-    started: Option<(output::Staging, usize)>,
+    early: Option<early::EarlyModel>,
 ) -> Result<usize, BuildError> {
-    let (staging, early) = match started {
-        Some(started) => started,
-        None => (output::Staging::begin(out_dir).map_err(BuildError::Io)?, 0),
+    let new = match early {
+        Some(_) => None,
+        None => Some(output::Staging::begin(out_dir).map_err(BuildError::Io)?),
+    };
+    let staging = match (&early, &new) {
+        (Some(early), _) => early.staging(),
+        (None, new) => new.as_ref().expect("begun without an early model"),
     };
     let sink = staging.sink();
     let emitted = emit::build_into(checked, names, &sink);
     let written = sink.finish();
+    let (staging, early_files) = match (early, new) {
+        (Some(early), _) => early.finish(),
+        (None, new) => (new.expect("begun without an early model"), Ok(0)),
+    };
     emitted.map_err(BuildError::Diagnostics)?;
-    let files = written.map_err(BuildError::Io)?;
+    let files = written.map_err(BuildError::Io)? + early_files.map_err(BuildError::Io)?;
     staging.commit().map_err(BuildError::Io)?;
-    Ok(early + files)
+    Ok(files)
 }
 
-/// Writes `model.json` into a new staging directory for the output, from
-/// the resolved model, while the rest of the checks run. `None` when the
-/// output directory is not usable (the build reports why after the checks)
-/// or the file cannot be written (the build tries again and reports it).
-fn write_model_early(
+/// Starts writing `model.json` into a new staging directory for the output
+/// ([`early::EarlyModel`]). `None` when the output directory is not usable
+/// (the build reports why after the checks) or the writer cannot start.
+fn start_model(
     vfs: &DiskVfs,
     out: Option<&Path>,
     project: &crate::project::Project,
-    model: &crate::model::Model,
-) -> Option<(output::Staging, usize)> {
+    model: &Arc<crate::model::Model>,
+) -> Option<early::EarlyModel> {
     let config = project.config.as_ref()?;
     let out_dir = out_dir_of(vfs, out, config);
     let source_dir = vfs.canonical_root().join(config.project.source.get_ref());
     if output::overlaps_source(&out_dir, &source_dir) {
         return None;
     }
-    let staging = output::Staging::begin(&out_dir).ok()?;
-    let written = {
-        let sink = staging.sink();
-        emit::model::emit_model(project, model, &sink);
-        sink.finish()
-    };
-    Some((staging, written.ok()?))
+    early::EarlyModel::start(&out_dir, emit::model::project_name(project), model)
 }
 
 /// The output directory: `--out`, relative to the working directory, else

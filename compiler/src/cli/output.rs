@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Marks a directory as prodc's output, safe to replace.
 pub const MARKER: &str = ".prodc-output";
@@ -236,11 +236,28 @@ fn create_file(path: &Path, executable: bool) -> io::Result<File> {
         options.mode(if executable { 0o755 } else { 0o644 });
     }
     let file = options.open(path)?;
-    if executable {
+    if executable && !umask_keeps_executable() {
         // The mode given at creation is reduced by the umask.
         make_executable(&file)?;
     }
     Ok(file)
+}
+
+/// Whether the umask leaves mode 0o755 as it is (the usual 022 does), so
+/// that scripts need no `chmod` after their creation: a build writes tens
+/// of thousands of them. The umask is read once, from `/proc` where there
+/// is one; elsewhere every script is made executable explicitly.
+fn umask_keeps_executable() -> bool {
+    static KEEPS: OnceLock<bool> = OnceLock::new();
+    *KEEPS.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                let mask = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+                u32::from_str_radix(mask.trim(), 8).ok()
+            })
+            .is_some_and(|mask| mask & 0o755 == 0)
+    })
 }
 
 /// Joins an output-relative path, refusing any that would leave `dir`.

@@ -6,7 +6,7 @@
 use super::templates::Renderer;
 use super::Sink;
 use crate::diagnostics::Diagnostic;
-use crate::gtplan::{database_txt, diff::diff, stages, states};
+use crate::gtplan::{diff::diff, stages, states, write_database_txt};
 use crate::model::TagId;
 use crate::Checked;
 use serde_json::json;
@@ -50,10 +50,9 @@ fn emit_tag(
     let dir = format!("gtplan/{}", tag.name.text);
     let stages = stages(model, id);
     let texts: Vec<String> = stages.iter().map(|s| s.text()).collect();
-    sink.put(
-        format!("{dir}/database.txt"),
-        database_txt(&stages, &texts).into_bytes(),
-    );
+    sink.put_with(format!("{dir}/database.txt"), &|out| {
+        write_database_txt(out, &stages, &texts)
+    });
     let mut files = Vec::new();
     for (n, (stage, text)) in stages.iter().zip(texts).enumerate() {
         let file = format!("stage-{n}-{}.txt", stage.label());

@@ -26,20 +26,24 @@ pub struct Export<'a> {
 }
 
 fn export(checked: &Checked) -> Export<'_> {
-    export_of(&checked.project, &checked.model)
+    export_of(project_name(&checked.project), &checked.model)
 }
 
-fn export_of<'a>(project: &Project, model: &'a Model) -> Export<'a> {
-    let name = project
+fn export_of(project: String, model: &Model) -> Export<'_> {
+    Export {
+        schema: "prodc.model/v1",
+        project,
+        model,
+    }
+}
+
+/// `[project] name`, as the export names the project.
+pub fn project_name(project: &Project) -> String {
+    project
         .config
         .as_ref()
         .map(|c| c.project.name.get_ref().clone())
-        .unwrap_or_default();
-    Export {
-        schema: "prodc.model/v1",
-        project: name,
-        model,
-    }
+        .unwrap_or_default()
 }
 
 /// The exported model as pretty JSON with a final newline (`prodc export`).
@@ -62,13 +66,15 @@ pub fn model_schema() -> String {
 /// tools, and a model of a million IoV lines would be 2.5 times larger, and
 /// slower to write and to read, indented. `prodc export` prints it indented.
 pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
-    emit_model(&checked.project, &checked.model, sink);
+    emit_model(&project_name(&checked.project), &checked.model, sink);
 }
 
 /// The `model` target from the resolved model alone, before the rest of
 /// the checks are done: a build writes it while they run.
-pub fn emit_model(project: &Project, model: &Model, sink: &dyn Sink) {
-    let export = export_of(project, model);
+/// Writes `model.json` of the project named `project` (see
+/// [`project_name`]).
+pub fn emit_model(project: &str, model: &Model, sink: &dyn Sink) {
+    let export = export_of(project.to_string(), model);
     // Streamed: the model of a million IoV lines is over 100 MB of JSON.
     sink.put_with("model.json".to_string(), &|out| {
         // Buffered here, where the writer's type is known, so that each of

@@ -256,18 +256,6 @@ impl Plan<'_> {
         out.push_str(&format!("\nPlan: {}.\n", self.summary()));
         out
     }
-
-    /// `plan.json`: indented down to the payloads, then one change per line,
-    /// so that a reviewer's diff shows one line per changed interval.
-    pub fn json(&self) -> String {
-        let lines: usize = self.changes.values().map(Vec::len).sum();
-        let mut out = Vec::with_capacity(64 * lines + 256);
-        let mut serializer =
-            serde_json::Serializer::with_formatter(&mut out, crate::json::ShallowPretty::new(3));
-        self.serialize(&mut serializer).expect("plans serialise");
-        out.push(b'\n');
-        String::from_utf8(out).expect("serde_json writes UTF-8")
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! current state (`prodc plan`), and the `b2conditionsdb` upload steps.
 
 pub mod diff;
+mod plan_json;
 pub mod states;
 
 use crate::graph::{schedule, DependencyGraph, Node};
@@ -219,16 +220,17 @@ pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
         .collect()
 }
 
-/// `database.txt`: every stage's lines under a `# stage:` header, in stage
-/// order, given the stages and their [`Stage::text`]s.
-pub fn database_txt(stages: &[Stage], texts: &[String]) -> String {
-    let size = texts.iter().map(|t| t.len() + 64).sum();
-    let mut text = String::with_capacity(size);
+/// Writes `database.txt`: every stage's lines under a `# stage:` header, in
+/// stage order, given the stages and their [`Stage::text`]s. The texts are
+/// written where they are rather than joined into one more copy.
+pub fn write_database_txt(
+    out: &mut dyn std::io::Write,
+    stages: &[Stage],
+    texts: &[String],
+) -> std::io::Result<()> {
     for (stage, lines) in stages.iter().zip(texts) {
-        text.push_str("# stage: ");
-        text.push_str(stage.label());
-        text.push('\n');
-        text.push_str(lines);
+        out.write_all(format!("# stage: {}\n", stage.label()).as_bytes())?;
+        out.write_all(lines.as_bytes())?;
     }
-    text
+    Ok(())
 }

@@ -64,7 +64,7 @@ pub fn completion(state: &mut State, params: CompletionParams) -> Option<Complet
     let start = typed_word(&text, offset);
     let cx = context(&text[..start]);
     let analysis = state.analysis(&at.text_document.uri);
-    let model = analysis.as_ref().map(|a| &a.checked.model);
+    let model = analysis.as_ref().map(|a| &*a.checked.model);
     let index = analysis.as_ref().map(|a| a.index);
     let range = lines.range(start, offset, encoding);
     let items: Vec<CompletionItem> = candidates(&cx, model, index)

@@ -1,0 +1,77 @@
+//! `model.json` written early: it needs only the resolved model, so a build
+//! starts writing it into a new staging directory, on a thread of its own,
+//! before the rules are checked, and the other targets join it in the same
+//! directory once the checks pass. The thread runs beside the checks and
+//! the emitters until the file is written; if the checks fail, the staging
+//! directory goes away with everything in it.
+
+use super::output::Staging;
+use crate::model::Model;
+use std::io;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// The staging directory of a build and the thread writing `model.json`
+/// into it. Dropped, it waits for the thread: the staging directory is
+/// removed only once nothing writes into it any more.
+pub(super) struct EarlyModel {
+    staging: Option<Arc<Staging>>,
+    writer: Option<JoinHandle<io::Result<usize>>>,
+}
+
+impl EarlyModel {
+    /// Begins the staging directory for `out_dir` and starts writing
+    /// `model.json` of the project named `project` into it; `None` if either
+    /// fails (the build then writes the model with the other targets, and
+    /// reports any error there).
+    pub(super) fn start(
+        out_dir: &std::path::Path,
+        project: String,
+        model: &Arc<Model>,
+    ) -> Option<Self> {
+        let staging = Arc::new(Staging::begin(out_dir).ok()?);
+        let (model, dir) = (Arc::clone(model), Arc::clone(&staging));
+        let writer = std::thread::Builder::new()
+            .name("model.json".into())
+            .spawn(move || {
+                let sink = dir.sink();
+                crate::emit::model::emit_model(&project, &model, &sink);
+                sink.finish()
+            })
+            .ok()?;
+        Some(EarlyModel {
+            staging: Some(staging),
+            writer: Some(writer),
+        })
+    }
+
+    /// The staging directory, to write the other targets into while the
+    /// model is still being written.
+    pub(super) fn staging(&self) -> &Staging {
+        self.staging.as_ref().expect("held until finished")
+    }
+
+    /// Waits for `model.json`: the staging directory, now the build's alone,
+    /// and the number of files the thread wrote, or its error.
+    pub(super) fn finish(mut self) -> (Staging, io::Result<usize>) {
+        let written = self.join();
+        let staging = self.staging.take().expect("held until finished");
+        let staging = Arc::try_unwrap(staging)
+            .expect("the writer's handle on the staging directory ends with the writer");
+        (staging, written)
+    }
+
+    fn join(&mut self) -> io::Result<usize> {
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written,
+            Some(Err(_)) => Err(io::Error::other("the thread writing model.json panicked")),
+            None => Ok(0),
+        }
+    }
+}
+
+impl Drop for EarlyModel {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
