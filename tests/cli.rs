@@ -839,3 +839,43 @@ fn scripts_are_executable_under_any_umask() {
         assert_eq!(mode("model.json"), data_mode, "umask {umask}");
     }
 }
+
+/// `--target` builds just the targets named: `model` alone (written while
+/// the rules are checked) leaves out every other target.
+#[test]
+fn target_model_alone_writes_only_model_json() {
+    let dir = scratch("target-model");
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.to_str().expect("utf-8 path");
+    let out = prodc(
+        &["build", "manifests", "--out", out_arg, "--target", "model"],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files: Vec<String> = tree(&out_dir).into_iter().map(|(path, _)| path).collect();
+    assert_eq!(files, [".prodc-output", "model.json"]);
+    let out = prodc(
+        &[
+            "build",
+            "manifests",
+            "--out",
+            out_arg,
+            "--target",
+            "model",
+            "--target",
+            "graph",
+        ],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files: Vec<String> = tree(&out_dir).into_iter().map(|(path, _)| path).collect();
+    assert_eq!(
+        files,
+        [
+            ".prodc-output",
+            "graph/dependencies.dot",
+            "graph/dependencies.mmd",
+            "model.json"
+        ]
+    );
+}

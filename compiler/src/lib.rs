@@ -9,6 +9,7 @@
 //! [`source::Span`]s and become miette reports only when rendered.
 
 pub mod check;
+pub mod chunks;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;

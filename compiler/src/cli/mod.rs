@@ -544,7 +544,13 @@ fn build_into(
         (None, new) => new.as_ref().expect("begun without an early model"),
     };
     let sink = staging.sink();
-    let emitted = emit::build_into(checked, names, &sink);
+    // Every target is named here; none left (only `model`, written early)
+    // means nothing more to emit, not every target.
+    let emitted = if names.is_empty() {
+        Ok(())
+    } else {
+        emit::build_into(checked, names, &sink)
+    };
     let written = sink.finish();
     let (staging, early_files) = match (early, new) {
         (Some(early), _) => early.finish(),

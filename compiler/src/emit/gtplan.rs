@@ -49,24 +49,23 @@ fn emit_tag(
     let model = &checked.model;
     let dir = format!("gtplan/{}", tag.name.text);
     let stages = stages(model, id);
-    let texts: Vec<String> = stages.iter().map(|s| s.text()).collect();
+    // The large files are written as they are formatted, a chunk at a
+    // time: a tag of a million IoV lines makes files of tens of megabytes.
     sink.put_with(format!("{dir}/database.txt"), &|out| {
-        write_database_txt(out, &stages, &texts)
+        write_database_txt(out, &stages)
     });
     let mut files = Vec::new();
-    for (n, (stage, text)) in stages.iter().zip(texts).enumerate() {
+    for (n, stage) in stages.iter().enumerate() {
         let file = format!("stage-{n}-{}.txt", stage.label());
-        sink.put(format!("{dir}/{file}"), text.into_bytes());
+        sink.put_with(format!("{dir}/{file}"), &|out| stage.write_lines(out));
         files.push(json!({ "file": file, "label": stage.label() }));
     }
     let desired = stages.iter().flat_map(|s| &s.entries);
     let plan = diff(&tag.name.text, desired, &[], "");
-    sink.put(
-        format!("{dir}/plan.txt"),
-        plan.text("an empty conditions database (a new tag)")
-            .into_bytes(),
-    );
-    sink.put(format!("{dir}/plan.json"), plan.json().into_bytes());
+    sink.put_with(format!("{dir}/plan.txt"), &|out| {
+        plan.write_text(out, "an empty conditions database (a new tag)")
+    });
+    sink.put_with(format!("{dir}/plan.json"), &|out| plan.write_json(out));
     let transitions = states::path("OPEN", &tag.state.name).unwrap_or_default();
     let data = json!({
         "tag": tag.name.text,

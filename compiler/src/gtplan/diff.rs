@@ -202,15 +202,20 @@ impl Plan<'_> {
 
     /// The plan for people, Terraform style.
     pub fn text(&self, against: &str) -> String {
-        let lines: usize = self.changes.values().map(Vec::len).sum();
-        let mut out = String::with_capacity(64 * (lines + self.changes.len()) + 256);
-        out.push_str("globaltag `");
-        out.push_str(self.tag);
-        out.push_str("` against ");
-        out.push_str(against);
-        out.push('\n');
+        crate::chunks::to_string(|out| self.write_text(out, against))
+    }
+
+    /// Writes [`Plan::text`] to `out`.
+    pub fn write_text(&self, out: &mut dyn std::io::Write, against: &str) -> std::io::Result<()> {
+        let mut chunks = crate::chunks::Chunks::new(out);
+        let text = &mut chunks.text;
+        text.push_str("globaltag `");
+        text.push_str(self.tag);
+        text.push_str("` against ");
+        text.push_str(against);
+        text.push('\n');
         if !self.has_changes() {
-            out.push_str("\nNo changes: the tag already has the content of the manifests.\n");
+            text.push_str("\nNo changes: the tag already has the content of the manifests.\n");
         }
         for (payload, changes) in &self.changes {
             let only = |f: fn(&Change) -> bool| changes.iter().all(f);
@@ -221,41 +226,50 @@ impl Plan<'_> {
             } else {
                 '~'
             };
-            out.push_str("\n  ");
-            out.push(sign);
-            out.push_str(" payload ");
-            out.push_str(payload);
-            out.push('\n');
+            let text = &mut chunks.text;
+            text.push_str("\n  ");
+            text.push(sign);
+            text.push_str(" payload ");
+            text.push_str(payload);
+            text.push('\n');
             // One line per change, written in place: a new tag of a million
             // IoV lines has a million of them.
             for change in changes {
-                let (mark, revision) = match *change {
-                    Change::Add { revision, .. } => ('+', revision),
-                    Change::Remove { revision, .. } => ('-', revision),
-                    Change::Change { revision, .. } => ('~', revision),
-                };
-                out.push_str("      ");
-                out.push(mark);
-                out.push(' ');
-                let start = out.len();
-                write_range(&mut out, &change.iov().iov());
-                if let Change::Change { to, .. } = change {
-                    out.push_str(" → ");
-                    write_range(&mut out, &to.iov());
-                }
-                // The range is padded to 28 characters, like `{:<28}`.
-                let width = out[start..].chars().count();
-                out.extend(std::iter::repeat_n(' ', 28usize.saturating_sub(width)));
-                out.push_str(" rev ");
-                revision.write(&mut out);
-                let end = out.trim_end().len().max(start);
-                out.truncate(end);
-                out.push('\n');
+                write_change_line(&mut chunks.text, change);
+                chunks.flush_if_full()?;
             }
         }
-        out.push_str(&format!("\nPlan: {}.\n", self.summary()));
-        out
+        chunks
+            .text
+            .push_str(&format!("\nPlan: {}.\n", self.summary()));
+        chunks.finish()
     }
+}
+
+/// One change of [`Plan::text`]: `      + 0:0 ..= 7:*               rev 1`.
+fn write_change_line(out: &mut String, change: &Change) {
+    let (mark, revision) = match *change {
+        Change::Add { revision, .. } => ('+', revision),
+        Change::Remove { revision, .. } => ('-', revision),
+        Change::Change { revision, .. } => ('~', revision),
+    };
+    out.push_str("      ");
+    out.push(mark);
+    out.push(' ');
+    let start = out.len();
+    write_range(out, &change.iov().iov());
+    if let Change::Change { to, .. } = change {
+        out.push_str(" → ");
+        write_range(out, &to.iov());
+    }
+    // The range is padded to 28 characters, like `{:<28}`.
+    let width = out[start..].chars().count();
+    out.extend(std::iter::repeat_n(' ', 28usize.saturating_sub(width)));
+    out.push_str(" rev ");
+    revision.write(out);
+    let end = out.trim_end().len().max(start);
+    out.truncate(end);
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -159,15 +159,14 @@ impl Stage<'_> {
         self.calibration.unwrap_or("unproduced")
     }
 
-    /// The stage's payload list: one line per entry.
-    pub fn text(&self) -> String {
-        // About 40 bytes a line: reserving them spares the copies of a
-        // growing string of megabytes.
-        let mut text = String::with_capacity(self.entries.len() * 40);
+    /// Writes the stage's payload list: one line per entry.
+    pub fn write_lines(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut chunks = crate::chunks::Chunks::new(out);
         for e in &self.entries {
-            e.write_line(&mut text);
+            e.write_line(&mut chunks.text);
+            chunks.flush_if_full()?;
         }
-        text
+        chunks.finish()
     }
 }
 
@@ -221,16 +220,11 @@ pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
 }
 
 /// Writes `database.txt`: every stage's lines under a `# stage:` header, in
-/// stage order, given the stages and their [`Stage::text`]s. The texts are
-/// written where they are rather than joined into one more copy.
-pub fn write_database_txt(
-    out: &mut dyn std::io::Write,
-    stages: &[Stage],
-    texts: &[String],
-) -> std::io::Result<()> {
-    for (stage, lines) in stages.iter().zip(texts) {
+/// stage order.
+pub fn write_database_txt(out: &mut dyn std::io::Write, stages: &[Stage]) -> std::io::Result<()> {
+    for stage in stages {
         out.write_all(format!("# stage: {}\n", stage.label()).as_bytes())?;
-        out.write_all(lines.as_bytes())?;
+        stage.write_lines(out)?;
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `plan.json` written directly into a string: byte for byte the document
+//! `plan.json` written directly, a chunk at a time: byte for byte the document
 //! that `serde_json` makes of a [`Plan`] with
 //! [`ShallowPretty`](crate::json::ShallowPretty)`(3)` (a test holds the two
 //! equal), without serde's per-field machinery. A new tag of a million IoV
@@ -7,40 +7,51 @@
 
 use super::diff::{Change, Plan};
 use super::{IovKey, Rev};
+use crate::chunks::Chunks;
 
 impl Plan<'_> {
     /// `plan.json`: indented down to the payloads, then one change per line,
     /// so that a reviewer's diff shows one line per changed interval.
     pub fn json(&self) -> String {
-        let lines: usize = self.changes.values().map(Vec::len).sum();
-        let mut out = String::with_capacity(64 * lines + 32 * self.changes.len() + 256);
-        out.push_str("{\n  \"schema\": ");
-        push_str(&mut out, self.schema);
-        out.push_str(",\n  \"tag\": ");
-        push_str(&mut out, self.tag);
-        out.push_str(",\n  \"fingerprint\": ");
-        push_str(&mut out, &self.fingerprint);
-        out.push_str(",\n  \"changes\": {");
+        crate::chunks::to_string(|out| self.write_json(out))
+    }
+
+    /// Writes [`Plan::json`] to `out`.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut chunks = Chunks::new(out);
+        let text = &mut chunks.text;
+        text.push_str("{\n  \"schema\": ");
+        push_str(text, self.schema);
+        text.push_str(",\n  \"tag\": ");
+        push_str(text, self.tag);
+        text.push_str(",\n  \"fingerprint\": ");
+        push_str(text, &self.fingerprint);
+        text.push_str(",\n  \"changes\": {");
         for (i, (payload, changes)) in self.changes.iter().enumerate() {
-            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            push_str(&mut out, payload);
-            out.push_str(": [");
+            let text = &mut chunks.text;
+            text.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            push_str(text, payload);
+            text.push_str(": [");
             for (j, change) in changes.iter().enumerate() {
-                out.push_str(if j == 0 { "\n      " } else { ",\n      " });
-                push_change(&mut out, change);
+                let text = &mut chunks.text;
+                text.push_str(if j == 0 { "\n      " } else { ",\n      " });
+                push_change(text, change);
+                chunks.flush_if_full()?;
             }
+            let text = &mut chunks.text;
             if !changes.is_empty() {
-                out.push_str("\n    ");
+                text.push_str("\n    ");
             }
-            out.push(']');
+            text.push(']');
         }
+        let text = &mut chunks.text;
         if !self.changes.is_empty() {
-            out.push_str("\n  ");
+            text.push_str("\n  ");
         }
-        out.push_str("},\n  \"unchanged\": ");
-        out.push_str(itoa::Buffer::new().format(self.unchanged));
-        out.push_str("\n}\n");
-        out
+        text.push_str("},\n  \"unchanged\": ");
+        text.push_str(itoa::Buffer::new().format(self.unchanged));
+        text.push_str("\n}\n");
+        chunks.finish()
     }
 }
 
