@@ -6,7 +6,7 @@
 use super::templates::Renderer;
 use super::Sink;
 use crate::diagnostics::Diagnostic;
-use crate::gtplan::{diff::diff, stages, states, write_database_txt};
+use crate::gtplan::{diff::diff, stages, states, write_database_txt, Stage};
 use crate::model::TagId;
 use crate::Checked;
 use serde_json::json;
@@ -49,15 +49,16 @@ fn emit_tag(
     let model = &checked.model;
     let dir = format!("gtplan/{}", tag.name.text);
     let stages = stages(model, id);
-    // The large files are written as they are formatted, a chunk at a
-    // time: a tag of a million IoV lines makes files of tens of megabytes.
+    // Each stage's lines are formatted once, for its own file and for
+    // `database.txt`; the plans, larger, are written a chunk at a time.
+    let texts: Vec<String> = stages.iter().map(Stage::text).collect();
     sink.put_with(format!("{dir}/database.txt"), &|out| {
-        write_database_txt(out, &stages)
+        write_database_txt(out, &stages, &texts)
     });
     let mut files = Vec::new();
-    for (n, stage) in stages.iter().enumerate() {
+    for (n, (stage, text)) in stages.iter().zip(texts).enumerate() {
         let file = format!("stage-{n}-{}.txt", stage.label());
-        sink.put_with(format!("{dir}/{file}"), &|out| stage.write_lines(out));
+        sink.put(format!("{dir}/{file}"), text.into_bytes());
         files.push(json!({ "file": file, "label": stage.label() }));
     }
     let desired = stages.iter().flat_map(|s| &s.entries);

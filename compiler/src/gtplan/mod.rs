@@ -159,14 +159,15 @@ impl Stage<'_> {
         self.calibration.unwrap_or("unproduced")
     }
 
-    /// Writes the stage's payload list: one line per entry.
-    pub fn write_lines(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let mut chunks = crate::chunks::Chunks::new(out);
+    /// The stage's payload list: one line per entry.
+    pub fn text(&self) -> String {
+        // About 40 bytes a line: reserving them spares the copies of a
+        // growing string of megabytes.
+        let mut text = String::with_capacity(self.entries.len() * 40);
         for e in &self.entries {
-            e.write_line(&mut chunks.text);
-            chunks.flush_if_full()?;
+            e.write_line(&mut text);
         }
-        chunks.finish()
+        text
     }
 }
 
@@ -220,11 +221,15 @@ pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
 }
 
 /// Writes `database.txt`: every stage's lines under a `# stage:` header, in
-/// stage order.
-pub fn write_database_txt(out: &mut dyn std::io::Write, stages: &[Stage]) -> std::io::Result<()> {
-    for stage in stages {
+/// stage order, given the stages and their [`Stage::text`]s.
+pub fn write_database_txt(
+    out: &mut dyn std::io::Write,
+    stages: &[Stage],
+    texts: &[String],
+) -> std::io::Result<()> {
+    for (stage, lines) in stages.iter().zip(texts) {
         out.write_all(format!("# stage: {}\n", stage.label()).as_bytes())?;
-        stage.write_lines(out)?;
+        out.write_all(lines.as_bytes())?;
     }
     Ok(())
 }

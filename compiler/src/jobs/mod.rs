@@ -7,6 +7,7 @@ use crate::layout::template::Placeholder;
 use crate::layout::{Dataset, Layouts, OwnerKind};
 use crate::model::*;
 use crate::Checked;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -139,12 +140,14 @@ pub fn jobs(checked: &Checked) -> Vec<Job> {
     }
     let mut diags = Vec::new();
     let layouts = crate::layout::parse_layouts(model, &mut diags);
-    let mut jobs = Vec::new();
-    for c in &model.campaigns {
+    // Campaigns become jobs sample by sample, on all cores: a campaign of
+    // hundreds of samples has thousands of productions, and the jobs and
+    // batch targets both wait for them. The order stays that of the model.
+    let campaign_jobs = |c: &'_ Campaign| -> Vec<Job> {
         let (Some(release), Some(beam), Some(tier), Some(runs)) =
             (&c.release, &c.beam, &c.tier, &c.runs)
         else {
-            continue;
+            return Vec::new();
         };
         let files_per_block = c
             .layout
@@ -166,10 +169,11 @@ pub fn jobs(checked: &Checked) -> Vec<Job> {
                 })
                 .collect(),
         };
-        for sample in &c.samples {
+        let sample_jobs = |sample: &Sample| -> Vec<Job> {
             let Some(events) = &sample.events else {
-                continue;
+                return Vec::new();
             };
+            let mut jobs = Vec::with_capacity(sample.productions.len());
             for p in &sample.productions {
                 let events = crate::layout::expand::production_events(events.value, p);
                 let lpns: Vec<String> = by_owner
@@ -223,8 +227,15 @@ pub fn jobs(checked: &Checked) -> Vec<Job> {
                     span: p.id.span,
                 });
             }
-        }
-    }
+            jobs
+        };
+        c.samples.par_iter().flat_map_iter(sample_jobs).collect()
+    };
+    let mut jobs: Vec<Job> = model
+        .campaigns
+        .par_iter()
+        .flat_map_iter(campaign_jobs)
+        .collect();
     for p in &model.processings {
         let Some(release) = &p.release else { continue };
         let outputs = processing_outputs(model, &layouts, p);
