@@ -11,32 +11,63 @@ use crate::jobs::{gbasf2_project, Job};
 use crate::layout::OwnerKind;
 use crate::Checked;
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Value};
 
-/// The template data of one job's scripts.
-fn job_data(job: &Job, script: &str, wrapper: &str) -> Value {
-    let campaign = job.kind == OwnerKind::Campaign;
-    let lpns: Vec<&String> = job.outputs.iter().flat_map(|o| o.lpns.iter()).collect();
-    let patterns: Vec<&String> = job
+/// The template data of one job's scripts: the job as in its JSON file,
+/// and what the scripts need of it in handier form.
+#[derive(Serialize)]
+struct JobData<'a> {
+    job: &'a Job,
+    campaign: bool,
+    /// Empty for a processing without one.
+    production_id: String,
+    /// The global tags, comma-separated.
+    globaltags: String,
+    lpns: Vec<&'a str>,
+    /// The first of `lpn_patterns`, or empty.
+    lpn_pattern: &'a str,
+    lpn_patterns: Vec<&'a str>,
+    files_per_block: u64,
+    first_run: u64,
+    run_pad: usize,
+    last_task: u64,
+    /// Where the script is written, `<out>/batch/...`.
+    script: &'a str,
+    /// The HTCondor wrapper script's name, else empty.
+    wrapper: &'a str,
+}
+
+fn job_data<'a>(job: &'a Job, script: &'a str, wrapper: &'a str) -> JobData<'a> {
+    let patterns: Vec<&str> = job
         .outputs
         .iter()
-        .filter_map(|o| o.lpn_pattern.as_ref())
+        .filter_map(|o| o.lpn_pattern.as_deref())
         .collect();
-    json!({
-        "job": job,
-        "campaign": campaign,
-        "production_id": job.production_id.map_or(String::new(), |p| p.to_string()),
-        "globaltags": job.globaltags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(","),
-        "lpns": lpns,
-        "lpn_pattern": patterns.first().map_or("", |p| p.as_str()),
-        "lpn_patterns": patterns,
-        "files_per_block": job.files_per_block,
-        "first_run": job.runs.first().map_or(0, |r| r.first),
-        "run_pad": job.run_pad,
-        "last_task": job.tasks.saturating_sub(1),
-        "script": script,
-        "wrapper": wrapper,
-    })
+    JobData {
+        job,
+        campaign: job.kind == OwnerKind::Campaign,
+        production_id: job.production_id.map_or(String::new(), |p| p.to_string()),
+        globaltags: job
+            .globaltags
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        lpns: job
+            .outputs
+            .iter()
+            .flat_map(|o| o.lpns.iter().map(String::as_str))
+            .collect(),
+        lpn_pattern: patterns.first().copied().unwrap_or(""),
+        lpn_patterns: patterns,
+        files_per_block: job.files_per_block,
+        first_run: job.runs.first().map_or(0, |r| r.first),
+        run_pad: job.run_pad,
+        last_task: job.tasks.saturating_sub(1),
+        script,
+        wrapper,
+    }
 }
 
 pub(super) fn emit(
@@ -77,17 +108,19 @@ pub(super) fn emit(
                 let template = format!("batch/{scheduler}.sh.hbs");
                 diags.par_extend(jobs.par_iter().filter_map(|job| {
                     let path = format!("batch/{scheduler}/{}.sh", job.name);
-                    let data = job_data(job, &format!("<out>/{path}"), "");
-                    put(path, renderer.render(&template, data))
+                    let script = format!("<out>/{path}");
+                    let rendered = renderer.render(&template, &job_data(job, &script, ""));
+                    put(path, rendered)
                 }));
             }
             "htcondor" => {
                 diags.par_extend(jobs.par_iter().flat_map_iter(|job| {
                     let sub = format!("batch/htcondor/{}.sub", job.name);
                     let wrapper = format!("{}.sh", job.name);
-                    let data = job_data(job, &format!("<out>/{sub}"), &wrapper);
-                    let script = renderer.render("batch/htcondor.sh.hbs", data.clone());
-                    let submit = renderer.render("batch/htcondor.sub.hbs", data);
+                    let script = format!("<out>/{sub}");
+                    let data = job_data(job, &script, &wrapper);
+                    let script = renderer.render("batch/htcondor.sh.hbs", &data);
+                    let submit = renderer.render("batch/htcondor.sub.hbs", &data);
                     [
                         put(sub, submit),
                         put(format!("batch/htcondor/{wrapper}"), script),
@@ -112,7 +145,10 @@ pub(super) fn emit(
                     .collect();
                 diags.extend(put(
                     "batch/gbasf2/submit.sh".to_string(),
-                    renderer.render("batch/gbasf2.sh.hbs", json!({ "submissions": submissions })),
+                    renderer.render(
+                        "batch/gbasf2.sh.hbs",
+                        &json!({ "submissions": submissions }),
+                    ),
                 ));
             }
             _ => {}

@@ -819,8 +819,7 @@ fn render<T: Serialize>(
     data: &T,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<u8> {
-    let value = serde_json::to_value(data).expect("pages serialise to JSON");
-    match renderer.render(name, value) {
+    match renderer.render(name, data) {
         Ok(mut text) => {
             let trimmed = text.trim_end().len();
             text.truncate(trimmed);

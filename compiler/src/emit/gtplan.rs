@@ -76,7 +76,7 @@ fn emit_tag(
         "stages": files,
         "transitions": transitions,
     });
-    match renderer.render("gtplan/upload.sh.hbs", data) {
+    match renderer.render("gtplan/upload.sh.hbs", &data) {
         Ok(text) => {
             sink.put(format!("{dir}/upload.sh"), text.into_bytes());
             None

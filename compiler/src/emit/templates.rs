@@ -173,6 +173,13 @@ fn write_oneline(
     Ok(())
 }
 
+thread_local! {
+    /// The data of the template rendered last on this thread, overwritten
+    /// by the next ([`Renderer::render`]).
+    static CONTEXT: std::cell::RefCell<handlebars::Context> =
+        std::cell::RefCell::new(handlebars::Context::null());
+}
+
 /// The registered templates of one build.
 pub struct Renderer<'a> {
     handlebars: Handlebars<'a>,
@@ -244,13 +251,30 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders template `name` with `data`. The data is moved into the
-    /// template context rather than copied: batch scripts render one per
-    /// production, tens of thousands.
-    pub fn render(&self, name: &str, data: Value) -> Result<String, Diagnostic> {
-        let context = handlebars::Context::from(data);
+    /// Renders template `name` with `data`. Batch scripts render one per
+    /// production, tens of thousands: the data is serialised over that of
+    /// the previous rendering on the same thread ([`super::reuse`]) rather
+    /// than into a new JSON tree each time.
+    pub fn render<T: serde::Serialize + ?Sized>(
+        &self,
+        name: &str,
+        data: &T,
+    ) -> Result<String, Diagnostic> {
+        CONTEXT.with(|context| {
+            let mut context = context.borrow_mut();
+            super::reuse::serialize_into(data, context.data_mut())
+                .expect("template data serialises to JSON");
+            self.render_context(name, &context)
+        })
+    }
+
+    fn render_context(
+        &self,
+        name: &str,
+        context: &handlebars::Context,
+    ) -> Result<String, Diagnostic> {
         self.handlebars
-            .render_with_context(name, &context)
+            .render_with_context(name, context)
             .map_err(|err| {
                 let failing = err
                     .template_name
