@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 /// Marks a directory as prodc's output, safe to replace.
 pub const MARKER: &str = ".prodc-output";
@@ -113,8 +113,9 @@ impl Staging {
     pub fn sink(&self) -> DiskSink<'_> {
         DiskSink {
             dir: &self.tmp,
-            dirs: Mutex::new(HashSet::new()),
+            dirs: RwLock::new(HashSet::new()),
             error: Mutex::new(None),
+            failed: AtomicBool::new(false),
             files: AtomicUsize::new(0),
         }
     }
@@ -141,9 +142,11 @@ impl Drop for Staging {
 pub struct DiskSink<'a> {
     dir: &'a Path,
     /// Directories already created, so that each is created once.
-    dirs: Mutex<HashSet<PathBuf>>,
+    dirs: RwLock<HashSet<PathBuf>>,
     /// The first error; files after it are not written.
     error: Mutex<Option<io::Error>>,
+    /// Whether `error` holds one: read for every file without the lock.
+    failed: AtomicBool,
     files: AtomicUsize,
 }
 
@@ -157,11 +160,9 @@ impl DiskSink<'_> {
     }
 
     fn store(&self, rel: &str, write: impl FnOnce(&mut File) -> io::Result<()>) {
-        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
-        if error.is_some() {
+        if self.failed.load(Ordering::Relaxed) {
             return;
         }
-        drop(error);
         let written = contained(self.dir, rel).and_then(|path| {
             self.create_parent(&path)?;
             let mut file = create_file(&path, rel.ends_with(".sh"))?;
@@ -172,8 +173,9 @@ impl DiskSink<'_> {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
             Err(err) => {
-                error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+                let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
                 error.get_or_insert(err);
+                self.failed.store(true, Ordering::Relaxed);
             }
         }
     }
@@ -182,7 +184,16 @@ impl DiskSink<'_> {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        // Every file asks, from every thread; a directory is created once.
+        if self
+            .dirs
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        let mut dirs = self.dirs.write().unwrap_or_else(|p| p.into_inner());
         if !dirs.contains(parent) {
             std::fs::create_dir_all(parent)?;
             dirs.insert(parent.to_path_buf());
