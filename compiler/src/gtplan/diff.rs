@@ -262,9 +262,16 @@ fn write_change_line(out: &mut String, change: &Change) {
         out.push_str(" → ");
         write_range(out, &to.iov());
     }
-    // The range is padded to 28 characters, like `{:<28}`.
-    let width = out[start..].chars().count();
-    out.extend(std::iter::repeat_n(' ', 28usize.saturating_sub(width)));
+    // The range is padded to 28 characters, like `{:<28}`: it is ASCII
+    // but for the arrow, three bytes that show as one character.
+    let arrow = if matches!(change, Change::Change { .. }) {
+        2
+    } else {
+        0
+    };
+    let width = out.len() - start - arrow;
+    const SPACES: &str = "                            ";
+    out.push_str(&SPACES[..SPACES.len().saturating_sub(width)]);
     out.push_str(" rev ");
     revision.write(out);
     let end = out.trim_end().len().max(start);
