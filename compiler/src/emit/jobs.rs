@@ -13,7 +13,10 @@ pub(super) fn emit(checked: &Checked, sink: &dyn Sink) {
     use rayon::prelude::*;
     // One file per job, tens of thousands for a large campaign: on all cores.
     checked.jobs().par_iter().for_each(|job| {
-        let mut text = serde_json::to_vec_pretty(job).expect("jobs serialise to JSON");
+        // A job file is one to two kilobytes: reserved at once rather than
+        // grown by doubling.
+        let mut text = Vec::with_capacity(2048);
+        serde_json::to_writer_pretty(&mut text, job).expect("jobs serialise to JSON");
         text.push(b'\n');
         sink.put(format!("jobs/{}/{}.json", job.owner, job.id), text);
     });
