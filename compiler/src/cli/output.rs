@@ -6,7 +6,7 @@
 //! written. A directory that prodc did not create is never replaced.
 
 use crate::emit::Sink;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -113,7 +113,7 @@ impl Staging {
     pub fn sink(&self) -> DiskSink<'_> {
         DiskSink {
             dir: &self.tmp,
-            dirs: RwLock::new(HashSet::new()),
+            dirs: RwLock::new(HashMap::new()),
             error: Mutex::new(None),
             failed: AtomicBool::new(false),
             files: AtomicUsize::new(0),
@@ -141,8 +141,10 @@ impl Drop for Staging {
 #[derive(Debug)]
 pub struct DiskSink<'a> {
     dir: &'a Path,
-    /// Directories already created, so that each is created once.
-    dirs: RwLock<HashSet<PathBuf>>,
+    /// Directories already created, so that each is created once, with a
+    /// handle that their files are created relative to: the kernel then
+    /// looks up one name per file rather than the whole path.
+    dirs: RwLock<HashMap<PathBuf, DirHandle>>,
     /// The first error; files after it are not written.
     error: Mutex<Option<io::Error>>,
     /// Whether `error` holds one: read for every file without the lock.
@@ -164,8 +166,7 @@ impl DiskSink<'_> {
             return;
         }
         let written = contained(self.dir, rel).and_then(|path| {
-            self.create_parent(&path)?;
-            let mut file = create_file(&path, rel.ends_with(".sh"))?;
+            let mut file = self.create(&path, rel.ends_with(".sh"))?;
             write(&mut file)
         });
         match written {
@@ -180,25 +181,30 @@ impl DiskSink<'_> {
         }
     }
 
-    fn create_parent(&self, path: &Path) -> io::Result<()> {
-        let Some(parent) = path.parent() else {
-            return Ok(());
+    /// Creates the file at `path` (inside the staging directory) and the
+    /// directories above it.
+    fn create(&self, path: &Path, executable: bool) -> io::Result<File> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(io::Error::other(format!(
+                "`{}` is not a file path",
+                path.display()
+            )));
         };
         // Every file asks, from every thread; a directory is created once.
-        if self
+        if let Some(dir) = self
             .dirs
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(parent)
+            .get(parent)
         {
-            return Ok(());
+            return create_in(dir, parent, name, executable);
         }
         let mut dirs = self.dirs.write().unwrap_or_else(|p| p.into_inner());
-        if !dirs.contains(parent) {
+        if !dirs.contains_key(parent) {
             std::fs::create_dir_all(parent)?;
-            dirs.insert(parent.to_path_buf());
+            dirs.insert(parent.to_path_buf(), open_dir(parent)?);
         }
-        Ok(())
+        create_in(&dirs[parent], parent, name, executable)
     }
 }
 
@@ -237,16 +243,40 @@ fn is_empty_dir(path: &Path) -> io::Result<bool> {
     Ok(path.is_dir() && std::fs::read_dir(path)?.next().is_none())
 }
 
-/// Creates a new file; scripts executable whatever the umask.
-fn create_file(path: &Path, executable: bool) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(if executable { 0o755 } else { 0o644 });
-    }
-    let file = options.open(path)?;
+/// A directory that files are created in: on Unix an open descriptor of it.
+#[cfg(unix)]
+type DirHandle = std::os::fd::OwnedFd;
+#[cfg(not(unix))]
+type DirHandle = ();
+
+#[cfg(unix)]
+fn open_dir(dir: &Path) -> io::Result<DirHandle> {
+    use rustix::fs::{open, Mode, OFlags};
+    Ok(open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+#[cfg(not(unix))]
+fn open_dir(_: &Path) -> io::Result<DirHandle> {
+    Ok(())
+}
+
+/// Creates a new file `name` in `dir` (at `parent`); scripts executable
+/// whatever the umask.
+#[cfg(unix)]
+fn create_in(
+    dir: &DirHandle,
+    _parent: &Path,
+    name: &std::ffi::OsStr,
+    executable: bool,
+) -> io::Result<File> {
+    use rustix::fs::{openat, Mode, OFlags};
+    let mode = Mode::from_raw_mode(if executable { 0o755 } else { 0o644 });
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let file = File::from(openat(dir, name, flags, mode)?);
     if executable && !umask_keeps_executable() {
         // The mode given at creation is reduced by the umask.
         make_executable(&file)?;
@@ -254,10 +284,25 @@ fn create_file(path: &Path, executable: bool) -> io::Result<File> {
     Ok(file)
 }
 
+#[cfg(not(unix))]
+fn create_in(
+    _: &DirHandle,
+    parent: &Path,
+    name: &std::ffi::OsStr,
+    _executable: bool,
+) -> io::Result<File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(parent.join(name))
+}
+
 /// Whether the umask leaves mode 0o755 as it is (the usual 022 does), so
 /// that scripts need no `chmod` after their creation: a build writes tens
 /// of thousands of them. The umask is read once, from `/proc` where there
 /// is one; elsewhere every script is made executable explicitly.
+#[cfg(unix)]
 fn umask_keeps_executable() -> bool {
     static KEEPS: OnceLock<bool> = OnceLock::new();
     *KEEPS.get_or_init(|| {
@@ -290,11 +335,6 @@ fn contained(dir: &Path, rel: &str) -> io::Result<PathBuf> {
 fn make_executable(file: &File) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &File) -> io::Result<()> {
-    Ok(())
 }
 
 fn swap_into_place(tmp: &Path, old: &Path, out: &Path) -> io::Result<()> {
