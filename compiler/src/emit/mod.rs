@@ -13,6 +13,7 @@ mod gtplan;
 mod jobs;
 mod lpn;
 pub mod model;
+mod model_json;
 mod reuse;
 pub mod sink;
 pub mod templates;

@@ -13,7 +13,6 @@ use crate::project::Project;
 use crate::Checked;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::io::Write;
 
 /// The document `prodc export` prints.
 #[derive(Serialize, JsonSchema)]
@@ -77,11 +76,6 @@ pub fn emit_model(project: &str, model: &Model, sink: &dyn Sink) {
     let export = export_of(project.to_string(), model);
     // Streamed: the model of a million IoV lines is over 100 MB of JSON.
     sink.put_with("model.json".to_string(), &|out| {
-        // Buffered here, where the writer's type is known, so that each of
-        // the millions of small writes of the serialiser is inlined.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, out);
-        serde_json::to_writer(&mut buffered, &export)?;
-        buffered.write_all(b"\n")?;
-        buffered.flush()
+        super::model_json::write(&export, out)
     });
 }
