@@ -649,6 +649,38 @@ fn two_builds_are_identical_and_carry_nothing_of_the_machine() {
 }
 
 #[test]
+fn a_template_that_does_not_parse_fails_the_build_at_its_line() {
+    // The templates are registered on a thread of their own while the names
+    // are resolved: its errors still reach the report, located in the file.
+    let dir = scratch("unparsable-template");
+    let src = "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\n\
+        campaign C { release = \"release-03-01-00\" globaltags = [g] experiment = 1003 beam = Y4S layout = std.mc_lpn tier = mdst event_size = 10kB\n\
+        sample s { event_type = 1264340000 events = 1k production 1 { background = BGx0 } } }\n";
+    write_files(
+        &dir,
+        &[
+            ("Prod.toml", CONFIG),
+            ("src/a.prod", src),
+            (
+                "templates/docs/README.md.hbs",
+                "ok\n{{#if x}}\nnever closed\n",
+            ),
+        ],
+    );
+    let out = prodc(&["build"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("E0115"), "{err}");
+    assert!(err.contains("templates/docs/README.md.hbs:"), "{err}");
+    assert!(!dir.join("out").exists(), "a failed build wrote output");
+
+    // A target that renders no template builds without them.
+    let out = prodc(&["build", "--target", "jobs"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("out/jobs").is_dir());
+}
+
+#[test]
 fn a_build_failing_late_or_killed_mid_way_keeps_the_previous_output() {
     let dir = scratch("interrupted");
     let big = "globaltag g { id = 1 state = TESTING payload A { always rev 1 } }\n\

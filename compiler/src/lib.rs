@@ -65,16 +65,21 @@ pub fn check(vfs: &dyn Vfs) -> Result<Checked, ProjectError> {
     Ok(check_project(project::load_project(vfs)?))
 }
 
-/// [`check`], calling `start` with the resolved model before the rules and
-/// the output paths are checked. A build starts writing `model.json` there,
-/// on a thread of its own that holds the model; the work started is the
-/// caller's to finish, or to throw away when the project turns out to have
-/// errors.
-pub fn check_starting<T>(
+/// [`check`], calling `loaded` with the project before its names are
+/// resolved and `resolved` with the resolved model before the rules and the
+/// output paths are checked. A build starts registering its templates at
+/// the first and writing `model.json` at the second, each on a thread of
+/// its own; the work started is the caller's to finish, or to throw away
+/// when the project turns out to have errors.
+pub fn check_starting<L, T>(
     vfs: &dyn Vfs,
-    start: impl FnOnce(&Project, &std::sync::Arc<model::Model>) -> T,
-) -> Result<(Checked, T), ProjectError> {
-    Ok(check_project_starting(project::load_project(vfs)?, start))
+    loaded: impl FnOnce(&Project) -> L,
+    resolved: impl FnOnce(&Project, &std::sync::Arc<model::Model>) -> T,
+) -> Result<(Checked, L, T), ProjectError> {
+    let project = project::load_project(vfs)?;
+    let early = loaded(&project);
+    let (checked, started) = check_project_starting(project, resolved);
+    Ok((checked, early, started))
 }
 
 /// Resolves and checks a loaded project: every phase after loading. The

@@ -1,12 +1,19 @@
-//! `model.json` written early: it needs only the resolved model, so a build
-//! starts writing it into a new staging directory, on a thread of its own,
-//! before the rules are checked, and the other targets join it in the same
-//! directory once the checks pass. The thread runs beside the checks and
-//! the emitters until the file is written; if the checks fail, the staging
-//! directory goes away with everything in it.
+//! What a build starts before the checks are done, each on a thread of its
+//! own.
+//!
+//! `model.json` needs only the resolved model, so a build starts writing it
+//! into a new staging directory before the rules are checked, and the other
+//! targets join it in the same directory once the checks pass. The thread
+//! runs beside the checks and the emitters until the file is written; if
+//! the checks fail, the staging directory goes away with everything in it.
+//!
+//! The templates need only the loaded project: they are registered while
+//! its names are resolved, which keeps one core busy and the other idle.
 
 use super::output::Staging;
+use crate::emit::templates::{TemplateTexts, Templates};
 use crate::model::Model;
+use crate::project::Project;
 use std::io;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -73,5 +80,29 @@ impl EarlyModel {
 impl Drop for EarlyModel {
     fn drop(&mut self) {
         let _ = self.join();
+    }
+}
+
+/// The project's templates, being registered on a thread of their own.
+pub(super) struct EarlyTemplates(Option<JoinHandle<Templates>>);
+
+impl EarlyTemplates {
+    /// Starts registering the templates of `project`.
+    pub(super) fn start(project: &Project) -> Self {
+        let texts = TemplateTexts::of(project);
+        let thread = std::thread::Builder::new()
+            .name("templates".into())
+            .spawn(move || texts.register());
+        EarlyTemplates(thread.ok())
+    }
+
+    /// The registered templates; `None` if the thread could not start (the
+    /// build then registers them when it needs them).
+    pub(super) fn finish(self) -> Option<Templates> {
+        self.0.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     }
 }

@@ -349,15 +349,17 @@ fn human_style() -> HumanStyle {
 
 /// Loads and checks a project; `Err` carries the exit code of a failure.
 pub(crate) fn load(project: &Path) -> Result<(DiskVfs, Checked), u8> {
-    load_starting(project, |_, _, _| ()).map(|(vfs, checked, ())| (vfs, checked))
+    load_starting(project, |_| (), |_, _, _| ()).map(|(vfs, checked, (), ())| (vfs, checked))
 }
 
-/// [`load`], calling `start` with the resolved model before the rules are
+/// [`load`], calling `loaded` with the project before its names are
+/// resolved and `start` with the resolved model before the rules are
 /// checked ([`crate::check_starting`]).
-fn load_starting<T>(
+fn load_starting<L, T>(
     project: &Path,
+    loaded: impl FnOnce(&crate::project::Project) -> L,
     start: impl FnOnce(&DiskVfs, &crate::project::Project, &Arc<crate::model::Model>) -> T,
-) -> Result<(DiskVfs, Checked, T), u8> {
+) -> Result<(DiskVfs, Checked, L, T), u8> {
     let vfs = DiskVfs::open(project).map_err(|e| {
         fail(&format!(
             "cannot open project `{}`: {}",
@@ -365,9 +367,9 @@ fn load_starting<T>(
             e.to_string().to_lowercase()
         ))
     })?;
-    let (checked, extra) = crate::check_starting(&vfs, |p, m| start(&vfs, p, m))
+    let (checked, early, extra) = crate::check_starting(&vfs, loaded, |p, m| start(&vfs, p, m))
         .map_err(|e| fail(&format!("{e} (in `{}`)", project.display())))?;
-    Ok((vfs, checked, extra))
+    Ok((vfs, checked, early, extra))
 }
 
 /// What a command does, for the summary line: ("check", "checked").
@@ -481,14 +483,25 @@ fn run_build(
     // staging directory from before the rules are checked until beside the
     // other targets, and thrown away with it if the checks find errors.
     let model_early = targets.is_empty() || targets.iter().any(|t| t == "model");
-    let (vfs, mut checked, early) = match load_starting(project, |vfs, project, model| {
-        model_early
-            .then(|| start_model(vfs, out, project, model))
-            .flatten()
-    }) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
+    // The templates are registered while the names are resolved, unless
+    // no target named renders any.
+    let templated = targets.is_empty()
+        || targets
+            .iter()
+            .filter_map(|t| emit::find_target(t))
+            .any(|t| matches!(t.emit, emit::Emit::Templated(_)));
+    let loaded = |project: &crate::project::Project| {
+        templated.then(|| early::EarlyTemplates::start(project))
     };
+    let (vfs, mut checked, templates, early) =
+        match load_starting(project, loaded, |vfs, project, model| {
+            model_early
+                .then(|| start_model(vfs, out, project, model))
+                .flatten()
+        }) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
+        };
     let out_dir = check_out_dir(&vfs, out, &mut checked);
     if report(&checked, format, deny_warnings, ("build", "built")) {
         return 1;
@@ -498,7 +511,8 @@ fn run_build(
     if early.is_some() {
         names.retain(|name| *name != "model");
     }
-    let code = match build_into(&checked, &names, &out_dir, early) {
+    let templates = templates.and_then(early::EarlyTemplates::finish);
+    let code = match build_into(&checked, &names, &out_dir, early, templates) {
         Ok(files) => {
             if format == MessageFormat::Human {
                 eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
@@ -534,6 +548,7 @@ fn build_into(
     names: &[&str],
     out_dir: &Path,
     early: Option<early::EarlyModel>,
+    templates: Option<crate::emit::templates::Templates>,
 ) -> Result<usize, BuildError> {
     let new = match early {
         Some(_) => None,
@@ -549,7 +564,7 @@ fn build_into(
     let emitted = if names.is_empty() {
         Ok(())
     } else {
-        emit::build_into(checked, names, &sink)
+        emit::build_into(checked, names, &sink, templates)
     };
     let written = sink.finish();
     let (staging, early_files) = match (early, new) {

@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::Checked;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-use templates::Renderer;
+use templates::{Renderer, Templates};
 
 /// Output-relative path (with `/`) to file content.
 pub type Outputs = BTreeMap<String, Vec<u8>>;
@@ -107,16 +107,18 @@ pub fn find_target(name: &str) -> Option<&'static Target> {
 /// diagnostics instead of outputs.
 pub fn build(checked: &Checked, names: &[&str]) -> Result<Outputs, Vec<Diagnostic>> {
     let memory = Memory::default();
-    build_into(checked, names, &memory)?;
+    build_into(checked, names, &memory, None)?;
     Ok(memory.into_outputs())
 }
 
-/// Emits the given targets (all when `names` is empty) into `sink`. On
+/// Emits the given targets (all when `names` is empty) into `sink`, with
+/// the project's `templates` when they are registered already. On
 /// diagnostics the sink may hold some of the files: discard them.
 pub fn build_into(
     checked: &Checked,
     names: &[&str],
     sink: &dyn Sink,
+    templates: Option<Templates>,
 ) -> Result<(), Vec<Diagnostic>> {
     use rayon::prelude::*;
     let selected: Vec<&Target> = TARGETS
@@ -130,15 +132,23 @@ pub fn build_into(
     let (parallel, serial): (Vec<&Target>, Vec<&Target>) =
         selected.into_iter().partition(|t| t.parallel);
     // The templates are registered once, by the first target that needs
-    // them; a template that does not parse fails every such target alike
-    // (the repeats are dropped with the other duplicates below).
+    // them unless the caller has; a template that does not parse fails
+    // every such target alike (the repeats are dropped with the other
+    // duplicates below).
+    let registered = std::sync::Mutex::new(templates);
     let templates: OnceLock<Result<Renderer, Vec<Diagnostic>>> = OnceLock::new();
     let run = |target: &&Target| match target.emit {
         Emit::Plain(emit) => {
             emit(checked, sink);
             Vec::new()
         }
-        Emit::Templated(emit) => match templates.get_or_init(|| Renderer::new(checked)) {
+        Emit::Templated(emit) => match templates.get_or_init(|| {
+            let registered = registered.lock().map(|mut r| r.take()).unwrap_or_default();
+            match registered {
+                Some(registered) => Renderer::with(registered, checked),
+                None => Renderer::new(checked),
+            }
+        }) {
             Ok(renderer) => emit(checked, renderer, sink).err().unwrap_or_default(),
             Err(diags) => diags.clone(),
         },

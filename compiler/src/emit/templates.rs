@@ -8,6 +8,7 @@
 //! not parse or fails to render is `E0115`, located in the template file.
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::project::Project;
 use crate::source::{FileId, SourceMap, Span};
 use crate::Checked;
 use handlebars::{
@@ -180,9 +181,82 @@ thread_local! {
         std::cell::RefCell::new(handlebars::Context::null());
 }
 
+/// The templates of a project, registered with handlebars: parsing them is
+/// the fixed cost of every build, so a build starts it while the project's
+/// names are still being resolved ([`TemplateTexts::register`] on a thread
+/// of its own) rather than when the first templated target needs it.
+pub struct Templates {
+    handlebars: Handlebars<'static>,
+    /// The templates that do not parse.
+    failed: Vec<Unparsed>,
+}
+
+/// A template that does not parse: its name and file, the line and column
+/// of the error, and why.
+struct Unparsed {
+    name: String,
+    file: FileId,
+    pos: Option<(usize, usize)>,
+    reason: String,
+}
+
+/// Copies of a project's template texts, to register away from the
+/// project.
+pub struct TemplateTexts(Vec<(String, FileId, String)>);
+
+impl TemplateTexts {
+    /// The template texts of `project`: built in, or its overrides.
+    pub fn of(project: &Project) -> TemplateTexts {
+        TemplateTexts(
+            project
+                .templates
+                .iter()
+                .map(|(name, &file)| (name.clone(), file, project.sources.get(file).text.clone()))
+                .collect(),
+        )
+    }
+
+    /// Registers every template with the helpers of the emitted artifacts.
+    pub fn register(self) -> Templates {
+        let mut handlebars = Handlebars::new();
+        handlebars.set_strict_mode(true);
+        handlebars.register_escape_fn(handlebars::no_escape);
+        handlebars.register_helper(
+            "sh",
+            Box::new(TextHelper {
+                name: "sh",
+                write: write_shell_quoted,
+            }),
+        );
+        handlebars.register_helper(
+            "oneline",
+            Box::new(TextHelper {
+                name: "oneline",
+                write: write_oneline,
+            }),
+        );
+        handlebars.register_helper("cell", Box::new(cell));
+        handlebars.register_helper("include", Box::new(Include));
+        let mut failed = Vec::new();
+        for (name, file, text) in self.0 {
+            // A registered template is also found as a partial: handlebars
+            // keeps the two in one table.
+            if let Err(err) = handlebars.register_template_string(&name, text) {
+                failed.push(Unparsed {
+                    pos: err.pos(),
+                    reason: err.reason().to_string(),
+                    name,
+                    file,
+                });
+            }
+        }
+        Templates { handlebars, failed }
+    }
+}
+
 /// The registered templates of one build.
 pub struct Renderer<'a> {
-    handlebars: Handlebars<'a>,
+    handlebars: Handlebars<'static>,
     files: &'a BTreeMap<String, FileId>,
     sources: &'a SourceMap,
 }
@@ -204,51 +278,28 @@ fn template_error(
 impl<'a> Renderer<'a> {
     /// Registers every template of the project.
     pub fn new(checked: &'a Checked) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        Renderer::with(TemplateTexts::of(&checked.project).register(), checked)
+    }
+
+    /// The renderer of `templates`, registered from the texts of
+    /// `checked`'s project; `E0115` for each that does not parse.
+    pub fn with(
+        templates: Templates,
+        checked: &'a Checked,
+    ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
         let sources = &checked.project.sources;
-        let files = &checked.project.templates;
-        let mut handlebars = Handlebars::new();
-        handlebars.set_strict_mode(true);
-        handlebars.register_escape_fn(handlebars::no_escape);
-        handlebars.register_helper(
-            "sh",
-            Box::new(TextHelper {
-                name: "sh",
-                write: write_shell_quoted,
-            }),
-        );
-        handlebars.register_helper(
-            "oneline",
-            Box::new(TextHelper {
-                name: "oneline",
-                write: write_oneline,
-            }),
-        );
-        handlebars.register_helper("cell", Box::new(cell));
-        handlebars.register_helper("include", Box::new(Include));
-        let mut diags = Vec::new();
-        for (name, &file) in files {
-            let text = &sources.get(file).text;
-            // A registered template is also found as a partial: handlebars
-            // keeps the two in one table.
-            if let Err(err) = handlebars.register_template_string(name, text) {
-                diags.push(template_error(
-                    sources,
-                    file,
-                    name,
-                    err.pos(),
-                    err.reason().to_string(),
-                ));
-            }
-        }
-        if diags.is_empty() {
-            Ok(Renderer {
-                handlebars,
-                files,
+        if templates.failed.is_empty() {
+            return Ok(Renderer {
+                handlebars: templates.handlebars,
+                files: &checked.project.templates,
                 sources,
-            })
-        } else {
-            Err(diags)
+            });
         }
+        Err(templates
+            .failed
+            .into_iter()
+            .map(|u| template_error(sources, u.file, &u.name, u.pos, u.reason))
+            .collect())
     }
 
     /// Renders template `name` with `data`. Batch scripts render one per
