@@ -29,12 +29,15 @@ pub fn write(export: &Export<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.flush()
 }
 
+/// How many bytes of IoV lines are collected before they are written.
+const LINES_CHUNK: usize = 64 * 1024;
+
 /// The fields of [`Model`] in declaration order, as serde writes them.
 fn write_model(w: &mut impl Write, model: &Model) -> io::Result<()> {
     w.write_all(b"{\"releases\":")?;
     json(w, &model.releases)?;
     w.write_all(b",\"tags\":[")?;
-    // A payload's IoV lines are formatted into one buffer, reused.
+    // The IoV lines are formatted into one buffer, reused.
     let mut lines = Vec::new();
     for (i, tag) in model.tags.iter().enumerate() {
         if i > 0 {
@@ -106,6 +109,12 @@ fn write_payload(w: &mut impl Write, payload: &Payload, lines: &mut Vec<u8>) -> 
             lines.push(b',');
         }
         push_entry(lines, entry);
+        // A payload imported from a dump can have a million lines: they
+        // are handed on in pieces rather than held whole.
+        if lines.len() >= LINES_CHUNK {
+            w.write_all(lines)?;
+            lines.clear();
+        }
     }
     w.write_all(lines)?;
     w.write_all(b"]}")
@@ -211,7 +220,16 @@ globaltag other {
   base  = main
 }
 "#;
-        let (direct, serde) = both(&[("Prod.toml", toml), ("tags.prod", tags)]);
+        // A payload of more lines than one piece of the writer holds.
+        let many: String = (0..1500)
+            .map(|e| format!("    {e}:0 ..= {e}:*  rev {}\n", e + 1))
+            .collect();
+        let tags = tags.replace(
+            "  payload Empty {",
+            &format!("  payload Many {{\n{many}    1500:0 ..  rev 1501\n  }}\n  payload Empty {{"),
+        );
+        let (direct, serde) = both(&[("Prod.toml", toml), ("tags.prod", &tags)]);
+        assert!(direct.len() > 2 * LINES_CHUNK, "{}", direct.len());
         assert!(direct.contains("\"iovs\":[{\"iov\""), "{direct}");
         assert!(
             direct.contains("\"end\":null"),
