@@ -15,46 +15,32 @@
 # loading the information in the tool most users would otherwise script. It
 # runs the interpreter that `python3` starts, so that the start-up of a
 # wrapper such as a pyenv shim is not timed.
-# The three commands take turns, round after round: at least BENCH_RUNS
-# rounds (default 5), and more while any command's runs at that scale add
-# up to less than BENCH_SECONDS (default 1), up to BENCH_MAX_RUNS rounds
-# (default 20). A command of 40 ms is thus timed 20 times, as hyperfine
-# would: the best of five such short runs varies by a third from one
-# benchmark to the next on a shared machine. All commands of a scale run
-# equally often, so that none has more chances of a lucky run than another.
-# The table shows the best wall time and the largest peak resident
-# set size of the runs, followed by
+# Each command runs BENCH_RUNS times (default 15) at each scale, the three
+# commands taking turns, round after round. Fifteen rather than five: the
+# best of five runs of 40 ms varied by a third from one benchmark to the
+# next on a shared machine. Every scale runs as often, so that the growth
+# from one scale to the other compares like with like (the best of more
+# runs is lower). The table shows the best wall time and the largest peak
+# resident set size of the runs, followed by
 # the ratios check/json.load, build/json.load, build/check and check peak
 # memory over the size of the manifests, and the growth of each
 # command's time from scale 0.1 to scale 1.0 (ten times the input).
 #
-# Needs about 5 GB of free space in TMPDIR (each build of scale 1.0 writes
-# about 0.8 GB, one of scale 0.1 about 60 MB, and every run keeps its output
-# until the end).
+# Needs about 2 GB of free space in TMPDIR (the projects, and the output of
+# one build: about 0.8 GB at scale 1.0).
 #
 # Usage: scripts/bench.sh
-# Environment: BENCH_RUNS (least rounds, default 5), BENCH_SECONDS (least
-# total time of each command's runs, default 1), BENCH_MAX_RUNS (most
-# rounds, default 20), BENCH_KEEP=1 (keep
-# the generated projects and outputs and print where they are).
+# Environment: BENCH_RUNS (runs per command and scale, default 15),
+# BENCH_KEEP=1 (keep the generated projects and every build's output, about
+# 0.8 GB a build at scale 1.0, and print where they are).
 
 set -euo pipefail
 
-runs="${BENCH_RUNS:-5}"
-least_seconds="${BENCH_SECONDS:-1}"
-max_runs="${BENCH_MAX_RUNS:-20}"
+runs="${BENCH_RUNS:-15}"
 scales=(1.0 0.1)
 
 if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
     echo "error: BENCH_RUNS must be a positive integer, not \`$runs\`" >&2
-    exit 2
-fi
-if ! [[ "$max_runs" =~ ^[1-9][0-9]*$ ]] || ((max_runs < runs)); then
-    echo "error: BENCH_MAX_RUNS must be an integer of at least BENCH_RUNS ($runs), not \`$max_runs\`" >&2
-    exit 2
-fi
-if ! [[ "$least_seconds" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-    echo "error: BENCH_SECONDS must be a number of seconds, not \`$least_seconds\`" >&2
     exit 2
 fi
 if [[ ! -x /usr/bin/time ]]; then
@@ -87,10 +73,9 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 
-# The best wall time (seconds), the total time of the runs (seconds) and the
-# peak RSS (KiB) of each measurement, keyed by "scale command"; the rounds
-# run at each scale.
-declare -A best_time total_time peak_rss rounds
+# The best wall time (seconds) and the peak RSS (KiB) of each measurement,
+# keyed by "scale command".
+declare -A best_time peak_rss
 
 # Prints the peak resident set size in KiB of a /usr/bin/time -v report.
 peak_kib() {
@@ -123,23 +108,10 @@ measure() {
     if [[ -z "${best_time[$key]:-}" ]] || awk -v a="$wall" -v b="${best_time[$key]}" 'BEGIN { exit !(a < b) }'; then
         best_time["$key"]="$wall"
     fi
-    total_time["$key"]="$(awk -v a="${total_time[$key]:-0}" -v b="$wall" 'BEGIN { print a + b }')"
     if ((rss > ${peak_rss[$key]:-0})); then
         peak_rss["$key"]="$rss"
     fi
     echo "  $name (scale $scale), run $run: ${wall} s, $((rss / 1024)) MiB" >&2
-}
-
-# needs_more SCALE: whether a command of SCALE has run for less than
-# BENCH_SECONDS in total.
-needs_more() {
-    local name
-    for name in "prodc check" "prodc build" "json.load"; do
-        if awk -v t="${total_time["$1 $name"]:-0}" -v least="$least_seconds" 'BEGIN { exit !(t < least) }'; then
-            return 0
-        fi
-    done
-    return 1
 }
 
 # Prints A / B with two decimals, or "n/a" when B is zero.
@@ -166,19 +138,18 @@ for scale in "${scales[@]}"; do
 
     # The three commands take turns, run after run, so that a slower spell
     # of a shared machine weighs on all of them alike.
-    for ((run = 1; run <= max_runs; run++)); do
-        if ((run > runs)) && ! needs_more "$scale"; then
-            break
-        fi
-        rounds["$scale"]="$run"
+    for ((run = 1; run <= runs; run++)); do
         measure "$run" "$scale" "prodc check" "$prodc" check "$dir"
-        # Every build writes into a new directory: removing a large output
-        # between runs would leave the file system busy (deferred writeback
-        # and, on file systems mounted with `discard`, trimming) and slow the
-        # next run. The outputs are removed with the temporary directory at
-        # the end.
+        # Every build writes into a new directory, removed at the end of the
+        # round and followed by `sync`, so that the file system is quiet
+        # again (deferred writeback, and trimming on file systems mounted
+        # with `discard`) when the next round starts.
         measure "$run" "$scale" "prodc build" "$prodc" build "$dir" --out "$work/out-$scale-run@RUN@"
         measure "$run" "$scale" "json.load" "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/big.json"
+        if [[ "${BENCH_KEEP:-0}" != 1 ]]; then
+            rm -rf "$work/out-$scale-run$run"
+            sync
+        fi
     done
 done
 
@@ -188,7 +159,7 @@ echo
 echo "## prodc at production scale"
 echo
 echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown CPU), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo unknown memory); $("$python" --version); load average $load_at_start at the start; prodc $(git rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git diff --quiet HEAD 2>/dev/null || echo ' with local changes')."
-echo "Best of ${rounds[1.0]} runs at scale 1.0 and ${rounds[0.1]} at scale 0.1 (at least $runs, and at least $least_seconds s of each command); peak RSS is the largest of the runs."
+echo "Best of $runs runs; peak RSS is the largest of the runs."
 echo
 for scale in "${scales[@]}"; do
     echo "- scale $scale: manifests $(awk -v b="${manifest_bytes[$scale]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB, big.json $(awk -v b="${json_bytes[$scale]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB"
