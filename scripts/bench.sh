@@ -17,8 +17,8 @@
 # wrapper such as a pyenv shim is not timed.
 # Each command runs BENCH_RUNS times (default 15) at each scale, the three
 # commands taking turns, round after round. Fifteen rather than five: the
-# best of five runs of 40 ms varied by a third from one benchmark to the
-# next on a shared machine. Every scale runs as often, so that the growth
+# best of five builds at scale 0.1 varied by a third from one benchmark to
+# the next on a shared machine. Every scale runs as often, so that the growth
 # from one scale to the other compares like with like (the best of more
 # runs is lower). The table shows the best wall time and the largest peak
 # resident set size of the runs, followed by
