@@ -31,6 +31,13 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
 fi
 cargo fuzz --version
 
+# The fuzz crate has a lock file of its own: a dependency added to prodc
+# must be recorded there too, or the build below would rewrite it.
+if ! cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null; then
+  echo "error: fuzz/Cargo.lock is out of date; run \`cargo update --workspace --manifest-path fuzz/Cargo.toml\` and commit it" >&2
+  exit 1
+fi
+
 # Release build without debug assertions (-O), no sanitizer (safe Rust), and
 # no comparison tracing, which would halve the executions per second; the
 # dictionary gives the mutator the keywords instead.
