@@ -314,7 +314,7 @@ fn check_both_vfs(vfs: &MemoryVfs) -> String {
         .iter()
         .flat_map(|t| &t.payloads)
         .flat_map(|p| &p.iovs)
-        .filter(|e| !e.imported)
+        .filter(|e| !e.imported())
         .count();
     assert_eq!(tree_lines(&whole), written);
     json(&lowered)

@@ -57,7 +57,7 @@ fn is_revision_word(text: &str) -> bool {
 fn iov_line(payload: &str, entry: &IovEntry, diags: &mut Vec<Diagnostic>) {
     if let Revision::Text(text) = &entry.revision {
         if !is_revision_word(text) {
-            let code = if entry.imported {
+            let code = if entry.imported() {
                 Code::E0104
             } else {
                 Code::E0303
@@ -73,7 +73,7 @@ fn iov_line(payload: &str, entry: &IovEntry, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let iov = &entry.iov;
+    let iov = &entry.iov();
     if iov.start.run == RunId::LAST {
         diags.push(
             Diagnostic::new(

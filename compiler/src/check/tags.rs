@@ -130,7 +130,7 @@ fn describe_end(iov: &Iov) -> String {
 }
 
 fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut Vec<Diagnostic>) {
-    let iovs: Vec<Iov> = payload.iovs.iter().map(|e| e.iov).collect();
+    let iovs: Vec<Iov> = payload.iovs.iter().map(|e| e.iov()).collect();
     let usable: Vec<usize> = (0..iovs.len())
         .filter(|&i| is_well_formed(&iovs[i]))
         .collect();
@@ -148,9 +148,9 @@ fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut V
             } => {
                 let (a, b) = (&payload.iovs[usable[first]], &payload.iovs[usable[second]]);
                 let shared = format_range(&runs);
-                let end_first = prev(b.iov.start).map_or(String::new(), |e| format!("`..= {e}`"));
-                let help = match a.iov.end {
-                    None => format!("`{} ..` never ends: end it at {end_first} so that the second interval takes over", a.iov.start),
+                let end_first = prev(b.iov().start).map_or(String::new(), |e| format!("`..= {e}`"));
+                let help = match a.iov().end {
+                    None => format!("`{} ..` never ends: end it at {end_first} so that the second interval takes over", a.iov().start),
                     Some(end) => {
                         let start_second = next(end).map_or(String::new(), |n| format!(", or start the second at `{n}`"));
                         format!("a run has one revision of a payload: end the first at {end_first}{start_second}")
@@ -179,15 +179,15 @@ fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut V
                     Code::E0402,
                     format!("payload `{name}` has a gap between two intervals of validity"),
                     b.span,
-                    format!("next interval starts at {}", b.iov.start),
+                    format!("next interval starts at {}", b.iov().start),
                 )
-                .with_label(a.span, describe_end(&a.iov))
+                .with_label(a.span, describe_end(&a.iov()))
                 .with_help(format!("runs {gap} are not covered; {extend}add an interval for them (strict tags may not have gaps)"))
             }
             Finding::LastNotOpen { last } => {
                 let entry = &payload.iovs[usable[last]];
                 let after = entry
-                    .iov
+                    .iov()
                     .end
                     .and_then(next)
                     .map_or(String::new(), |n| format!(" from {n} on"));
@@ -195,11 +195,11 @@ fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut V
                     Code::E0403,
                     format!("the last interval of validity of payload `{name}` is not open"),
                     entry.span,
-                    describe_end(&entry.iov),
+                    describe_end(&entry.iov()),
                 )
                 .with_help(format!(
                     "write `{} ..` so that the payload stays valid for new runs; a strict tag leaves its last interval open (the runs{after} would have no revision)",
-                    entry.iov.start
+                    entry.iov().start
                 ))
             }
         };
@@ -321,7 +321,7 @@ fn coverage(model: &Model, user: &User, diags: &mut Vec<Diagnostic>) {
                 .or_insert((&payload.name, tag, false, Vec::new()));
             slot.2 |= !payload.optional;
             slot.3
-                .extend(payload.iovs.iter().map(|e| e.iov).filter(is_well_formed));
+                .extend(payload.iovs.iter().map(|e| e.iov()).filter(is_well_formed));
         }
     }
     let tags: Vec<String> = user

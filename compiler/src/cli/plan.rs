@@ -203,10 +203,10 @@ fn rules(
             return;
         };
         for payload in &tag.payloads {
-            let Some(last) = payload.iovs.iter().max_by_key(|e| IovKey::of(&e.iov)) else {
+            let Some(last) = payload.iovs.iter().max_by_key(|e| IovKey::of(&e.iov())) else {
                 continue;
             };
-            if last.iov.end.is_some() {
+            if last.iov().end.is_some() {
                 diags.push(
                     Diagnostic::new(
                         Code::E0413,
@@ -225,11 +225,11 @@ fn rules(
                     .changes
                     .get(payload.name.text.as_str())
                     .is_some_and(|c| !c.is_empty());
-                if changed && entry.iov.start < point {
+                if changed && entry.iov().start < point {
                     diags.push(
                         Diagnostic::new(
                             Code::E0413,
-                            format!("payload `{}` of running tag `{}` starts at {}, before the update at {point}", payload.name.text, tag.name.text, entry.iov.start),
+                            format!("payload `{}` of running tag `{}` starts at {}, before the update at {point}", payload.name.text, tag.name.text, entry.iov().start),
                             entry.span,
                             format!("starts before {point}"),
                         )

@@ -353,8 +353,8 @@ fn tag_view(model: &Model, tag: &GlobalTag) -> Value {
                 .iter()
                 .map(|e| {
                     let rev = crate::gtplan::revision_text(&e.revision);
-                    let imported = if e.imported { " (imported)" } else { "" };
-                    format!("{} rev {rev}{imported}", iov_text(&e.iov))
+                    let imported = if e.imported() { " (imported)" } else { "" };
+                    format!("{} rev {rev}{imported}", iov_text(&e.iov()))
                 })
                 .collect();
             set(&mut payload, "iovs", json!(iovs));

@@ -123,10 +123,11 @@ fn write_payload(w: &mut impl Write, payload: &Payload, lines: &mut Vec<u8>) -> 
 /// One [`IovEntry`]:
 /// `{"iov":{"start":{"exp":0,"run":0},"end":null},"revision":{"number":1},"imported":false}`.
 fn push_entry(out: &mut Vec<u8>, entry: &IovEntry) {
+    let iov = entry.iov();
     out.extend_from_slice(b"{\"iov\":{\"start\":");
-    push_run(out, entry.iov.start);
+    push_run(out, iov.start);
     out.extend_from_slice(b",\"end\":");
-    match entry.iov.end {
+    match iov.end {
         Some(end) => push_run(out, end),
         None => out.extend_from_slice(b"null"),
     }
@@ -143,7 +144,7 @@ fn push_entry(out: &mut Vec<u8>, entry: &IovEntry) {
             out.push(b'}');
         }
     }
-    out.extend_from_slice(if entry.imported {
+    out.extend_from_slice(if entry.imported() {
         b",\"imported\":true}"
     } else {
         b",\"imported\":false}"
@@ -248,7 +249,11 @@ globaltag other {
         // Its staging tag imports a payload dump: lines marked imported.
         let vfs = crate::cli::DiskVfs::open(&root).expect("the shipped project");
         let checked = crate::check(&vfs).expect("the shipped project loads");
-        let imported = |t: &GlobalTag| t.payloads.iter().any(|p| p.iovs.iter().any(|e| e.imported));
+        let imported = |t: &GlobalTag| {
+            t.payloads
+                .iter()
+                .any(|p| p.iovs.iter().any(|e| e.imported()))
+        };
         assert!(checked.model.tags.iter().any(imported));
         let export = Export {
             schema: "prodc.model/v1",

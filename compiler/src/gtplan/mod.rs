@@ -207,7 +207,7 @@ pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
         stage.extend(payload.iovs.iter().map(|entry| Entry {
             payload: name,
             revision: Rev::of(&entry.revision),
-            iov: IovKey::of(&entry.iov),
+            iov: IovKey::of(&entry.iov()),
         }));
         stage[first..].sort_by_key(|e| e.iov);
     }

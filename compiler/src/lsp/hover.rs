@@ -251,12 +251,12 @@ fn payload_text(analysis: &Analysis, tag: &GlobalTag, payload: &Payload) -> Stri
     }
     let _ = writeln!(out, "\n{}", facts.join(" · "));
     let mut iovs: Vec<_> = payload.iovs.iter().collect();
-    iovs.sort_by_key(|e| e.iov.start);
+    iovs.sort_by_key(|e| e.iov().start);
     out.push_str("\n| IoV | revision | from |\n|---|---|---|\n");
     for entry in iovs.iter().take(MAX_IOVS) {
-        let iov = match entry.iov.end {
-            Some(end) => format!("{} ..= {end}", entry.iov.start),
-            None => format!("{} ..", entry.iov.start),
+        let iov = match entry.iov().end {
+            Some(end) => format!("{} ..= {end}", entry.iov().start),
+            None => format!("{} ..", entry.iov().start),
         };
         let revision = match &entry.revision {
             Revision::Number(n) => n.to_string(),
@@ -264,7 +264,7 @@ fn payload_text(analysis: &Analysis, tag: &GlobalTag, payload: &Payload) -> Stri
         };
         let file = sources.get(entry.span.file);
         let (line, _) = file.line_col(entry.span.start);
-        let from = if entry.imported {
+        let from = if entry.imported() {
             format!("{}:{line}", file.name)
         } else {
             format!("line {line}")

@@ -855,10 +855,10 @@ fn positive_count(fields: &Fields, field: &str, default: u64, diags: &mut Vec<Di
 }
 
 pub(super) fn iov_entry(line: &ast::IovLine, imported: bool) -> IovEntry {
-    IovEntry {
-        iov: values::line_iov(&line.iov()),
-        revision: values::revision(&line.rev),
+    IovEntry::new(
+        values::line_iov(&line.iov()),
+        values::revision(&line.rev),
         imported,
-        span: line.span,
-    }
+        line.span,
+    )
 }
