@@ -73,7 +73,7 @@ fn iov_line(payload: &str, entry: &IovEntry, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let iov = &entry.iov();
+    let iov = entry.iov();
     if iov.start.run == RunId::LAST {
         diags.push(
             Diagnostic::new(
