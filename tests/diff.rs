@@ -309,15 +309,15 @@ fn git_vfs_reads_the_committed_version() {
     on_disk.retain(|p| p != "mc12/notes.prod");
     assert_eq!(listed.as_ref(), Ok(&on_disk));
     assert_eq!(
-        at_head.read("mc12/campaign.prod").expect("reads"),
+        at_head.read("mc12/campaign.prod", 1 << 20).expect("reads"),
         shipped().files["mc12/campaign.prod"]
     );
     assert_eq!(
-        at_head.read("mc12/notes.prod"),
+        at_head.read("mc12/notes.prod", 1 << 20),
         Err(prodc::project::ReadError::NotFound)
     );
     assert_eq!(
-        at_head.read("../README"),
+        at_head.read("../README", 1 << 20),
         Err(prodc::project::ReadError::OutsideProject)
     );
 
@@ -361,15 +361,15 @@ fn git_vfs_follows_links_only_inside_the_project() {
     git(&repo, &["commit", "--quiet", "-m", "links"]);
     let vfs = GitVfs::open(&project, "HEAD").expect("opens");
     assert_eq!(
-        vfs.read("dumps/link.txt").expect("reads"),
+        vfs.read("dumps/link.txt", 1 << 20).expect("reads"),
         b"payload data\n"
     );
     assert_eq!(
-        vfs.read("dumps/out.txt"),
+        vfs.read("dumps/out.txt", 1 << 20),
         Err(prodc::project::ReadError::OutsideProject)
     );
     assert!(matches!(
-        vfs.read("dumps"),
-        Err(prodc::project::ReadError::Io(_))
+        vfs.read("dumps", 1 << 20),
+        Err(prodc::project::ReadError::NotRegular(_))
     ));
 }

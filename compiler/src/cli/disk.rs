@@ -46,6 +46,70 @@ impl DiskVfs {
     }
 }
 
+/// Reads the regular file at `path`, of at most `limit` bytes: the type and
+/// size are checked on the open file before its contents are read. The file
+/// is opened without blocking, so that a named pipe in place of a manifest
+/// is refused instead of waiting forever for a writer.
+pub(crate) fn read_regular(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = open_nonblocking(path).map_err(io_error)?;
+    let meta = file.metadata().map_err(io_error)?;
+    if let Some(kind) = not_regular(&meta.file_type()) {
+        return Err(ReadError::NotRegular(kind));
+    }
+    let too_large = |size| ReadError::TooLarge { size, limit };
+    if meta.len() > limit as u64 {
+        return Err(too_large(meta.len()));
+    }
+    // The size is read again as the bytes come: the file may grow meanwhile.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// What a file that is not a regular file is, for the message.
+pub(crate) fn not_regular(kind: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    if kind.is_dir() {
+        Some("a directory")
+    } else if kind.is_file() {
+        None
+    } else {
+        Some("a special file")
+    }
+}
+
 fn io_error(err: std::io::Error) -> ReadError {
     match err.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
@@ -54,46 +118,91 @@ fn io_error(err: std::io::Error) -> ReadError {
 }
 
 impl Vfs for DiskVfs {
-    fn read(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
-        let path = self.inside(&self.root.join(rel))?;
-        if path.is_dir() {
-            return Err(ReadError::Io("is a directory".into()));
-        }
-        std::fs::read(path).map_err(io_error)
+    fn read(&self, rel: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
+        read_regular(&self.inside(&self.root.join(rel))?, limit)
     }
 
+    /// Symbolic links are followed inside the project: a linked `.prod`
+    /// file or directory belongs to the project like any other. A link
+    /// that leads outside is listed nonetheless (and not followed), so
+    /// that reading it reports it; a file reached twice, through a link
+    /// and directly, is listed once, under its first path in byte order;
+    /// a link back to a directory above it is not followed again.
     fn list_prod_files(&self, dir: &str, skip: &[String]) -> Result<Vec<String>, ReadError> {
         let base = self.inside(&self.root.join(dir))?;
         if !base.is_dir() {
             return Err(ReadError::Io("not a directory".into()));
         }
         let skip: Vec<PathBuf> = skip.iter().map(|s| self.canonical_root.join(s)).collect();
-        let mut files = Vec::new();
+        // Links leading outside (or nowhere), listed for reading to report them.
+        let outside = std::cell::RefCell::new(Vec::new());
         let walker = WalkDir::new(&base)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
                 let hidden =
                     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-                !hidden && !skip.iter().any(|s| entry.path() == s)
+                if hidden || skip.iter().any(|s| entry.path() == s) {
+                    return false;
+                }
+                if entry.path_is_symlink() && self.inside(entry.path()).is_err() {
+                    if entry.file_type().is_dir() || is_prod(entry.path()) {
+                        outside.borrow_mut().push(entry.path().to_path_buf());
+                    }
+                    return false;
+                }
+                true
             });
+        let mut found: Vec<(String, PathBuf)> = Vec::new();
         for entry in walker {
-            let entry = entry.map_err(|e| ReadError::Io(e.to_string().to_lowercase()))?;
-            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "prod")
-            {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // The loop's files are listed through its ancestor.
+                Err(err) if err.loop_ancestor().is_some() => continue,
+                // A dangling link: a manifest's is listed, for reading it to
+                // report it; any other is none of the project's business.
+                Err(err) if err.path().is_some_and(|p| p.is_symlink()) => {
+                    if let Some(path) = err.path().filter(|p| is_prod(p)) {
+                        outside.borrow_mut().push(path.to_path_buf());
+                    }
+                    continue;
+                }
+                Err(err) => return Err(ReadError::Io(err.to_string().to_lowercase())),
+            };
+            if !entry.file_type().is_file() || !is_prod(entry.path()) {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&self.canonical_root)
-                .map_err(|_| ReadError::OutsideProject)?;
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            files.push(parts.join("/"));
+            let target = entry.path().canonicalize().map_err(io_error)?;
+            found.push((self.relative(entry.path())?, target));
         }
-        files.sort();
-        Ok(files)
+        for path in outside.into_inner() {
+            found.push((self.relative(&path)?, path));
+        }
+        found.sort();
+        let mut seen = std::collections::HashSet::new();
+        Ok(found
+            .into_iter()
+            .filter(|(_, target)| seen.insert(target.clone()))
+            .map(|(rel, _)| rel)
+            .collect())
+    }
+}
+
+fn is_prod(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "prod")
+}
+
+impl DiskVfs {
+    /// The project-relative path, with `/`, of a path below the root.
+    fn relative(&self, path: &Path) -> Result<String, ReadError> {
+        let rel = path
+            .strip_prefix(&self.canonical_root)
+            .map_err(|_| ReadError::OutsideProject)?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
     }
 }

@@ -18,7 +18,7 @@ fn files(targets: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if target.is_dir() {
             let vfs = DiskVfs::open(target)
                 .map_err(|e| format!("cannot open `{}`: {e}", target.display()))?;
-            let config = vfs.read("Prod.toml").ok().and_then(|bytes| {
+            let config = vfs.read("Prod.toml", 1 << 20).ok().and_then(|bytes| {
                 let text = String::from_utf8(bytes).ok()?;
                 parse_config(crate::source::FileId(0), &text).ok()
             });
@@ -42,15 +42,21 @@ fn files(targets: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes `text` to `path` through a temporary file and a rename, so that a
-/// failure never leaves a half-written manifest.
+/// failure never leaves a half-written manifest. A symlinked manifest is
+/// written where the link points (the link stays a link), and the file
+/// keeps its permissions.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = path.canonicalize()?;
+    let permissions = std::fs::metadata(&path)?.permissions();
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.prodc-fmt-{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let written = std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::set_permissions(&tmp, permissions))
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }
@@ -72,14 +78,16 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
     let mut diagnostics = Vec::new();
     let mut changed = Vec::new();
     for path in &files {
-        let text = match std::fs::read_to_string(path) {
+        let read =
+            super::disk::read_regular(path, crate::project::MAX_FILE_BYTES).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    crate::project::ReadError::Io("the file is not valid UTF-8".into())
+                })
+            });
+        let text = match read {
             Ok(text) => text,
             Err(err) => {
-                eprintln!(
-                    "error: cannot read `{}`: {}",
-                    path.display(),
-                    err.to_string().to_lowercase()
-                );
+                eprintln!("error: cannot read `{}`: {err}", path.display());
                 return 2;
             }
         };

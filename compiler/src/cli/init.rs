@@ -30,6 +30,34 @@ fn project_name(dir: &Path) -> String {
     }
 }
 
+/// The first directory on `rel` (below `root`) that is a symbolic link
+/// leading outside `root`, if any: `init --force` writes only inside.
+fn leads_outside<'a>(root: &Path, rel: &'a str) -> Option<&'a str> {
+    let mut end = 0;
+    for part in rel.split('/') {
+        end += part.len();
+        let prefix = &rel[..end];
+        end += 1;
+        let path = root.join(prefix);
+        let is_link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        if is_link && path.canonicalize().map_or(true, |p| !p.starts_with(root)) {
+            return Some(prefix);
+        }
+    }
+    None
+}
+
+/// Creates a new file: fails rather than follow a link or replace a file
+/// that appeared meanwhile.
+fn create_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
 pub fn run_init(dir: &Path, force: bool) -> u8 {
     if let Err(err) = std::fs::create_dir_all(dir) {
         eprintln!(
@@ -60,16 +88,30 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
         ("steering/first_processing.py", STEERING),
         (".gitignore", "/out/\n"),
     ];
+    let Ok(root) = dir.canonicalize() else {
+        eprintln!("error: cannot open `{}`", dir.display());
+        return 2;
+    };
     for (rel, text) in files {
         let path = dir.join(rel);
-        if path.exists() {
+        // `symlink_metadata`: a link is kept as it is, also when it leads
+        // nowhere (writing to it would create its target).
+        if path.symlink_metadata().is_ok() {
             eprintln!("note: kept the existing `{}`", path.display());
             continue;
+        }
+        if let Some(outside) = leads_outside(&root, rel) {
+            eprintln!(
+                "error: `{}` leads outside `{}` through a symbolic link; nothing is written there",
+                dir.join(outside).display(),
+                dir.display()
+            );
+            return 2;
         }
         let written = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, text));
+            .and_then(|()| create_new(&path, text));
         if let Err(err) = written {
             eprintln!(
                 "error: cannot write `{}`: {}",

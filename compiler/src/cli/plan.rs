@@ -9,6 +9,7 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::gtplan::diff::{diff, fingerprint, Plan};
 use crate::gtplan::{stages, states, Entry, IovKey, Rev};
 use crate::model::{Model, RunId, TagId};
+use crate::project::ReadError;
 use crate::source::{Origin, SourceFile, SourceMap, Span};
 use crate::syntax::import::parse_import;
 use std::path::Path;
@@ -34,6 +35,32 @@ fn argument(sources: &mut SourceMap, line: &str, arg: &str) -> Span {
     ));
     let at = line.find(arg).unwrap_or(0);
     Span::new(file, at, at + arg.len())
+}
+
+/// The current state cannot be used: too large or not a regular file
+/// (`E0118`: both are found before anything is read), or unreadable.
+fn current_state_error(name: &str, err: &ReadError, span: Span) -> Diagnostic {
+    let (code, help) = match err {
+        ReadError::TooLarge { .. } => (
+            Code::E0118,
+            "a tag's dump is far smaller; check the file, or raise `[limits] max_file_size_mb` in Prod.toml",
+        ),
+        ReadError::NotRegular(_) => (
+            Code::E0118,
+            "save the dump to a file first (`b2conditionsdb legacydownload TAG DIR`) and give its path",
+        ),
+        _ => (
+            Code::E0105,
+            "give the tag's content as written by `b2conditionsdb legacydownload` (the database.txt format)",
+        ),
+    };
+    Diagnostic::new(
+        code,
+        format!("cannot read the current state `{name}`: {err}"),
+        span,
+        "current state",
+    )
+    .with_help(help)
 }
 
 pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
@@ -73,17 +100,12 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         report(&checked, format, false, ("plan", "planned"));
         return 1;
     };
-    let text = match std::fs::read(args.current) {
+    let limit = checked.project.max_file_bytes;
+    let text = match super::disk::read_regular(args.current, limit) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => {
             let span = argument(&mut checked.project.sources, &line, &current_name);
-            checked.diagnostics = vec![Diagnostic::new(
-                Code::E0105,
-                format!("cannot read the current state `{current_name}`: {}", err.to_string().to_lowercase()),
-                span,
-                "current state",
-            )
-            .with_help("give the tag's content as written by `b2conditionsdb legacydownload` (the database.txt format)")];
+            checked.diagnostics = vec![current_state_error(&current_name, &err, span)];
             report(&checked, format, false, ("plan", "planned"));
             return 1;
         }
@@ -258,9 +280,10 @@ fn stale(
     diags: &mut Vec<Diagnostic>,
 ) {
     let name = saved.display().to_string();
-    let saved_print = std::fs::read_to_string(saved)
+    // A saved plan lists the changes of one tag: the dump's limit is ample.
+    let saved_print = super::disk::read_regular(saved, crate::project::MAX_FILE_BYTES)
         .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|t| serde_json::from_slice::<serde_json::Value>(&t).ok())
         .and_then(|v| v["fingerprint"].as_str().map(str::to_string));
     let span = argument(sources, &format!("{line} --apply-check {name}"), &name);
     match saved_print {

@@ -22,10 +22,12 @@ const SYMLINK_MODE: &str = "120000";
 /// How many symbolic links a read follows before it gives up.
 const MAX_LINKS: usize = 32;
 
-/// One file of the tree: its git mode (`100644`, `120000` for a link).
+/// One file of the tree: its git mode (`100644`, `120000` for a link) and
+/// size, so that a file over the limit is refused before it is read.
 #[derive(Debug, Clone)]
 struct Blob {
     mode: String,
+    size: u64,
 }
 
 /// A project directory as it was at one commit.
@@ -99,22 +101,24 @@ impl GitVfs {
         if commit.is_empty() {
             return Err(format!("`{rev}` names no commit"));
         }
-        let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit.as_str()];
+        let mut args = vec!["ls-tree", "-r", "-z", "-l", "--full-tree", commit.as_str()];
         if !prefix.is_empty() {
             args.extend(["--", prefix.as_str()]);
         }
         let listing = git(&top, &args)?;
         let mut files = BTreeMap::new();
-        // Each entry is `<mode> SP <type> SP <object> TAB <path>`, ended by NUL.
+        // Each entry is `<mode> SP <type> SP <object> SP+ <size> TAB <path>`,
+        // ended by NUL (`-l` adds the size, padded with spaces).
         for entry in listing.split(|&b| b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
             let Some((meta, path)) = entry.split_once('\t') else {
                 continue;
             };
-            let mut meta = meta.split(' ');
+            let mut meta = meta.split(' ').filter(|m| !m.is_empty());
             let (Some(mode), Some("blob")) = (meta.next(), meta.next()) else {
                 continue;
             };
+            let size = meta.nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
             let Some(rel) = path.strip_prefix(prefix.as_str()) else {
                 continue;
             };
@@ -122,6 +126,7 @@ impl GitVfs {
                 rel.to_string(),
                 Blob {
                     mode: mode.to_string(),
+                    size,
                 },
             );
         }
@@ -158,17 +163,23 @@ fn under(path: &str, dir: &str) -> bool {
 }
 
 impl Vfs for GitVfs {
-    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
         let mut rel = normalize("", path).ok_or(ReadError::OutsideProject)?;
         for _ in 0..MAX_LINKS {
             let Some(blob) = self.files.get(&rel) else {
                 return Err(if self.is_dir(&rel) {
-                    ReadError::Io("is a directory".into())
+                    ReadError::NotRegular("a directory")
                 } else {
                     ReadError::NotFound
                 });
             };
             if blob.mode != SYMLINK_MODE {
+                if blob.size > limit as u64 {
+                    return Err(ReadError::TooLarge {
+                        size: blob.size,
+                        limit,
+                    });
+                }
                 return self.show(&rel);
             }
             // A link's blob is its target; it is followed like the disk

@@ -13,10 +13,14 @@ pub struct OverlayVfs<'a> {
 }
 
 impl Vfs for OverlayVfs<'_> {
-    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
         match self.overlay.get(path) {
+            Some(text) if text.len() > limit => Err(ReadError::TooLarge {
+                size: text.len() as u64,
+                limit,
+            }),
             Some(text) => Ok(text.as_bytes().to_vec()),
-            None => self.base.read(path),
+            None => self.base.read(path, limit),
         }
     }
 
@@ -55,8 +59,8 @@ mod tests {
             base: &disk,
             overlay: &open,
         };
-        assert_eq!(vfs.read("src/a.prod"), Ok(b"open a".to_vec()));
-        assert_eq!(vfs.read("src/b.prod"), Ok(b"disk b".to_vec()));
+        assert_eq!(vfs.read("src/a.prod", 100), Ok(b"open a".to_vec()));
+        assert_eq!(vfs.read("src/b.prod", 100), Ok(b"disk b".to_vec()));
         assert_eq!(
             vfs.list_prod_files("", &["out".to_string()]),
             Ok(vec![

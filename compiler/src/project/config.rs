@@ -192,6 +192,44 @@ fn check_values(file: FileId, config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    let strings = [
+        ("project.name", &config.project.name),
+        ("project.source", &config.project.source),
+        ("build.out", &config.build.out),
+        ("batch.steering", &config.batch.steering),
+        ("templates.dir", &config.templates.dir),
+    ];
+    for (key, value) in strings {
+        // TOML's escapes (`\u001b`) can write what the manifests refuse raw.
+        if let Some(c) = value
+            .get_ref()
+            .chars()
+            .find(|&c| crate::syntax::lexer::is_forbidden(c))
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0107,
+                    format!("invalid `Prod.toml`: `{key}` holds the control character {}", c.escape_unicode()),
+                    at(value),
+                    "control character",
+                )
+                .with_help("values of Prod.toml reach file names and scripts: remove control characters and bidirectional text controls"),
+            );
+        }
+    }
+    // Scripts pass the steering file to basf2 and gbasf2 as an argument:
+    // one starting with `-` would be read as an option.
+    if config.batch.steering.get_ref().starts_with('-') {
+        diags.push(
+            Diagnostic::new(
+                Code::E0107,
+                "invalid `Prod.toml`: `batch.steering` starts with `-`",
+                at(&config.batch.steering),
+                "would be read as an option of basf2",
+            )
+            .with_help("give the path relative to the project, e.g. `steering/{name}.py`, or start it with `./`"),
+        );
+    }
     if config.project.name.get_ref().trim().is_empty() {
         diags.push(Diagnostic::new(
             Code::E0107,
@@ -234,5 +272,24 @@ mod tests {
         let text = "[project]\nname = \"x\"\n[batch]\nschedulers = [\"slrum\"]\n";
         let diags = parse_config(FileId(0), text).expect_err("bad scheduler");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `slurm`?"));
+    }
+
+    #[test]
+    fn control_characters_and_option_like_steering_are_refused() {
+        let text = "[project]\nname = \"x\\u001b[2J\"\n[batch]\nsteering = \"-c/{name}.py\"\n";
+        let diags = parse_config(FileId(0), text).expect_err("refused");
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(diags.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("`project.name` holds the control character \\u{1b}"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("`batch.steering` starts with `-`"),
+            "{messages:?}"
+        );
+        assert_eq!(&text[diags[1].primary.span.range()], "\"-c/{name}.py\"");
+        let text = "[project]\nname = \"x\"\n[batch]\nsteering = \"./-c/{name}.py\"\n";
+        assert!(parse_config(FileId(0), text).is_ok());
     }
 }

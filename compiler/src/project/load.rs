@@ -18,6 +18,9 @@ pub const STD_PREFIX: &str = "std";
 /// (`E0111`) rather than parsed.
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
+/// `Prod.toml` holds a few keys: a larger one is not a project's.
+const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
 /// The embedded standard library: file name and text.
 const STDLIB: &[(&str, &str)] = &[
     ("enums.prod", include_str!("../../../stdlib/enums.prod")),
@@ -87,20 +90,7 @@ impl std::fmt::Display for ProjectError {
 
 /// Decodes a file, refusing what is not manifest text (`E0111`). A UTF-8
 /// byte-order mark is dropped; CRLF line ends are accepted as they are.
-fn decode(bytes: Vec<u8>, limit: usize) -> (String, Option<(usize, String)>) {
-    if bytes.len() > limit {
-        let text = String::new();
-        return (
-            text,
-            Some((
-                0,
-                format!(
-                    "file is larger than {} MiB (`[limits] max_file_size_mb` of Prod.toml)",
-                    limit >> 20
-                ),
-            )),
-        );
-    }
+fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
     let body = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
@@ -115,6 +105,26 @@ fn decode(bytes: Vec<u8>, limit: usize) -> (String, Option<(usize, String)>) {
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
             (text, Some((at, "file is not valid UTF-8".to_string())))
         }
+    }
+}
+
+/// Reads a file of at most `limit` bytes and decodes it; the second value
+/// says what is wrong when it cannot be used (where, and why).
+fn read_text(vfs: &dyn Vfs, path: &str, limit: usize) -> (String, Option<(usize, String)>) {
+    match vfs.read(path, limit) {
+        Ok(bytes) => decode(bytes),
+        Err(ReadError::TooLarge { size, .. }) => (
+            String::new(),
+            Some((
+                0,
+                format!(
+                    "file is larger than {} MiB (`[limits] max_file_size_mb` of Prod.toml): it has {}",
+                    limit >> 20,
+                    super::byte_size(size)
+                ),
+            )),
+        ),
+        Err(err) => (String::new(), Some((0, format!("cannot read the file: {err}")))),
     }
 }
 
@@ -142,12 +152,12 @@ fn load_project_with(
 ) -> Result<Project, ProjectError> {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
-    let config_bytes = match vfs.read("Prod.toml") {
+    let config_bytes = match vfs.read("Prod.toml", MAX_CONFIG_BYTES) {
         Ok(bytes) => bytes,
         Err(ReadError::NotFound) => return Err(ProjectError::NoConfig),
         Err(err) => return Err(ProjectError::Unreadable(err.to_string())),
     };
-    let (config_text, bad_text) = decode(config_bytes, MAX_FILE_BYTES);
+    let (config_text, bad_text) = decode(config_bytes);
     let config_file = sources.add(SourceFile::new("Prod.toml", config_text, Origin::Config));
     let config = match bad_text {
         Some((at, what)) => {
@@ -274,13 +284,7 @@ impl Project {
         };
         let mut to_parse = Vec::new();
         for path in paths {
-            let (text, bad) = match vfs.read(&path) {
-                Ok(bytes) => decode(bytes, self.max_file_bytes),
-                Err(err) => (
-                    String::new(),
-                    Some((0, format!("cannot read the file: {err}"))),
-                ),
-            };
+            let (text, bad) = read_text(vfs, &path, self.max_file_bytes);
             let file = self
                 .sources
                 .add(SourceFile::new(path, text, Origin::Manifest));
@@ -326,8 +330,8 @@ impl Project {
             let file = match loaded_files.get(&path) {
                 Some(&file) => file,
                 None => {
-                    let (text, bad) = match vfs.read(&path) {
-                        Ok(bytes) => decode(bytes, self.max_file_bytes),
+                    let (text, bad) = match vfs.read(&path, self.max_file_bytes) {
+                        Ok(bytes) => decode(bytes),
                         Err(err) => {
                             self.diagnostics
                                 .push(import_error(lit.span, &lit.value, &err));
@@ -365,8 +369,9 @@ impl Project {
         let dir = config.and_then(|c| normalize("", c.templates.dir.get_ref()));
         for (name, builtin) in crate::targets::TEMPLATES {
             let override_path = dir.as_ref().and_then(|d| normalize(d, name));
-            let found = match override_path.as_deref().map(|p| (p, vfs.read(p))) {
-                Some((path, Ok(bytes))) => match decode(bytes, self.max_file_bytes) {
+            let limit = self.max_file_bytes;
+            let found = match override_path.as_deref().map(|p| (p, vfs.read(p, limit))) {
+                Some((path, Ok(bytes))) => match decode(bytes) {
                     (text, None) => Some((path.to_string(), text)),
                     (_, Some((_, what))) => {
                         self.template_error(path, &what);
@@ -421,6 +426,14 @@ fn import_error(span: Span, path: &str, err: &ReadError) -> Diagnostic {
         ReadError::OutsideProject => (
             format!("payload file `{path}` is outside the project"),
             "imports must stay inside the project directory (no absolute paths, no `..` above the root, no symlinks leading out)",
+        ),
+        ReadError::NotRegular(_) => (
+            format!("cannot read payload file `{path}`: {err}"),
+            "a payload file is a regular file inside the project (not a named pipe, device or directory)",
+        ),
+        ReadError::TooLarge { .. } => (
+            format!("cannot read payload file `{path}`: {err}"),
+            "split the payloads over several files, or raise `[limits] max_file_size_mb` in Prod.toml",
         ),
         ReadError::Io(msg) => (format!("cannot read payload file `{path}`: {msg}"), "check the file's permissions"),
     };

@@ -10,7 +10,7 @@ mod load;
 pub use config::{parse_config, Config};
 pub use load::{
     load_project, load_project_cached, Import, LoadedFile, ParseCache, Project, ProjectError,
-    STD_PREFIX,
+    MAX_FILE_BYTES, STD_PREFIX,
 };
 
 use std::collections::BTreeMap;
@@ -21,6 +21,14 @@ pub enum ReadError {
     NotFound,
     /// The path (or a symlink on it) leads outside the project.
     OutsideProject,
+    /// Not a regular file (a directory, a named pipe, a device, a socket):
+    /// reading a pipe or a device could block forever or never end.
+    NotRegular(&'static str),
+    /// Larger than the limit the caller gave, found before reading it.
+    TooLarge {
+        size: u64,
+        limit: usize,
+    },
     Io(String),
 }
 
@@ -29,15 +37,39 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NotFound => f.write_str("no such file"),
             ReadError::OutsideProject => f.write_str("the path leads outside the project"),
+            ReadError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "it has {} and the limit is {}",
+                byte_size(*size),
+                byte_size(*limit as u64)
+            ),
             ReadError::Io(msg) => f.write_str(msg),
         }
     }
 }
 
+/// A size in bytes as people read it: `256 MiB`, `1.5 KiB`, `12 bytes`.
+pub fn byte_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            return if bytes % size == 0 {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{:.1} {unit}", bytes as f64 / size as f64)
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// Read access to one project, by project-relative paths with `/`.
 pub trait Vfs {
-    /// Reads a file.
-    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+    /// Reads a regular file of at most `limit` bytes. A larger file is
+    /// [`ReadError::TooLarge`] and anything but a regular file
+    /// [`ReadError::NotRegular`], both found before the contents are read.
+    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError>;
 
     /// Lists the `*.prod` files below `dir` (recursively, `""` is the root),
     /// skipping hidden directories and the directories in `skip`. Paths are
@@ -88,8 +120,15 @@ impl MemoryVfs {
 }
 
 impl Vfs for MemoryVfs {
-    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
-        self.files.get(path).cloned().ok_or(ReadError::NotFound)
+    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.files.get(path).ok_or(ReadError::NotFound)?;
+        if bytes.len() > limit {
+            return Err(ReadError::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            });
+        }
+        Ok(bytes.clone())
     }
 
     fn list_prod_files(&self, dir: &str, skip: &[String]) -> Result<Vec<String>, ReadError> {

@@ -257,7 +257,7 @@ impl Cx<'_> {
                 .value("base")
                 .and_then(|v| self.reference("base", v, &[ItemKind::GlobalTag], diags))
                 .map(|s| Spanned::new(TagId(s.value), s.span)),
-            description: string(fields, "description", diags),
+            description: tag_description(entry, fields, diags),
             payloads: self.payloads(entry, body, diags),
             is_std: entry.is_std,
         }
@@ -801,6 +801,41 @@ fn list<'v>(field: &str, value: &'v Value, diags: &mut Vec<Diagnostic>) -> Optio
             None
         }
     }
+}
+
+/// The description of a tag, which `upload.sh` passes to `b2conditionsdb
+/// tag create` as one argument (its doc comments stand in for a missing
+/// one). Linux refuses a single argument of 128 KiB or more ("argument list
+/// too long"), so a longer text is E0310 rather than a script that fails.
+fn tag_description(entry: &Entry, fields: &Fields, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let description = spanned_string(fields, "description", diags);
+    let (len, span, what) = match &description {
+        Some(d) => (d.value.len(), d.span, "`description`"),
+        None => {
+            let docs = &entry.item.docs;
+            let joined = docs.iter().map(String::len).sum::<usize>() + docs.len().saturating_sub(1);
+            (
+                joined,
+                entry.item.name.span,
+                "the doc comments standing for `description`",
+            )
+        }
+    };
+    if len > values::MAX_ARGUMENT_BYTES {
+        diags.push(
+            Diagnostic::new(
+                Code::E0310,
+                format!(
+                    "the description of globaltag `{}` has {len} bytes, more than the {} a command-line argument of `upload.sh` may have",
+                    entry.name.text, values::MAX_ARGUMENT_BYTES
+                ),
+                span,
+                format!("{what} too long"),
+            )
+            .with_help("shorten the description to a summary and link the details (a ticket, a page); it is passed to `b2conditionsdb tag create`"),
+        );
+    }
+    description.map(|d| d.value)
 }
 
 fn string(fields: &Fields, field: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {

@@ -127,6 +127,38 @@ impl Decimal {
     }
 }
 
+/// The largest count, integer or run number a manifest may give: 2^53.
+/// Generated scripts compute with them in bash, whose arithmetic is signed
+/// 64-bit and wraps silently, and job files carry them to JSON readers that
+/// hold numbers as doubles, exact only up to 2^53. No event count, run or
+/// id of a real production comes near it.
+pub const MAX_WHOLE: u64 = 1 << 53;
+
+/// The longest free text passed to a program as one command-line argument
+/// (E0310): Linux refuses an argument of `MAX_ARG_STRLEN` (128 KiB) or
+/// more; 100 KiB leaves room for what a script adds around it.
+pub const MAX_ARGUMENT_BYTES: usize = 100 * 1024;
+
+/// E0309: a whole number beyond [`MAX_WHOLE`].
+fn beyond_max(field: &str, n: u64, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0309,
+        format!("`{field}` is {n}, more than the largest whole number the generated scripts and job files carry exactly (2^53)"),
+        span,
+        "too large for the generated scripts",
+    )
+    .with_help(format!("a value of `{field}` is at most 9007199254740992; check the digits and the unit"))
+}
+
+/// `n`, or E0309 when it is beyond [`MAX_WHOLE`].
+fn at_most_max(field: &str, n: u64, span: Span) -> Result<u64, Diagnostic> {
+    if n > MAX_WHOLE {
+        Err(beyond_max(field, n, span))
+    } else {
+        Ok(n)
+    }
+}
+
 fn overflow(value: &Value) -> Diagnostic {
     Diagnostic::new(
         Code::E0103,
@@ -179,7 +211,7 @@ fn quantity(field: &str, value: &Value, dim: Dimension) -> Result<(Decimal, u64)
 pub fn count(field: &str, value: &Value) -> Result<u64, Diagnostic> {
     let (decimal, factor) = quantity(field, value, Dimension::Count)?;
     match decimal.times_whole(factor) {
-        Whole::Exact(n) => Ok(n),
+        Whole::Exact(n) => at_most_max(field, n, value.span),
         Whole::Fraction => Err(Diagnostic::new(
             Code::E0307,
             format!(
@@ -236,7 +268,7 @@ pub fn string(field: &str, value: &Value) -> Result<String, Diagnostic> {
 
 pub fn integer(field: &str, value: &Value) -> Result<u64, Diagnostic> {
     match &value.kind {
-        ValueKind::Int(n) => Ok(*n),
+        ValueKind::Int(n) => at_most_max(field, *n, value.span),
         ValueKind::Quantity { .. } => Err(Diagnostic::new(
             Code::E0304,
             format!(
@@ -402,7 +434,13 @@ pub fn run_ranges(field: &str, value: &Value) -> Result<Vec<Spanned<RunRange>>, 
         match &item.kind {
             ValueKind::Iov(iov) => match &iov.kind {
                 IovKind::Closed { start, end } if start.run != Run::Last && end.run != Run::Last => {
-                    ranges.push(Spanned::new(RunRange { first: run_id(start), last: run_id(end) }, item.span));
+                    let (first, last) = (run_id(start), run_id(end));
+                    // Tasks compute their run from the first one in bash.
+                    let largest = first.exp.max(last.exp).max(first.run).max(last.run);
+                    match at_most_max(field, largest, item.span) {
+                        Ok(_) => ranges.push(Spanned::new(RunRange { first, last }, item.span)),
+                        Err(diag) => diags.push(diag),
+                    }
                 }
                 _ => diags.push(
                     Diagnostic::new(

@@ -38,6 +38,60 @@ pub const UNITS: &[(&str, u64)] = &[
 /// Decodes the escapes of a string token's raw text (`\"`, `\\`, `\n`,
 /// `\t`). An unknown escape keeps its character (the lexer has reported
 /// it); a trailing lone backslash is dropped.
+/// Whether `c` may not stand raw in a manifest, not even in a string or a
+/// comment: control characters (but tab and line feed) change what a
+/// terminal shows or does when the text is printed or reaches a script, and
+/// bidirectional overrides and marks make text read differently from what
+/// it is (rustc refuses the same in its literals and comments).
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first forbidden character of `text` and its offset; a carriage
+/// return before a line feed (a CRLF line end) is allowed.
+fn find_forbidden(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    // Every forbidden character starts with a control byte, DEL, or the
+    // lead bytes of U+0080–U+00BF (C1), U+0600–U+063F and U+2000–U+203F.
+    let mut from = 0;
+    while let Some(at) = bytes[from..]
+        .iter()
+        .position(|&b| (b < 0x20 && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2))
+    {
+        let at = from + at;
+        let c = text[at..].chars().next()?;
+        let crlf = c == '\r' && bytes.get(at + 1) == Some(&b'\n');
+        if is_forbidden(c) && !crlf {
+            return Some((at, c));
+        }
+        from = at + c.len_utf8();
+    }
+    None
+}
+
+/// E0109 for a forbidden character inside a string or comment.
+fn forbidden_error(span: Span, c: char, inside: &str) -> Diagnostic {
+    let (what, help) = if c.is_control() {
+        (
+            "control character",
+            "remove it; write a line break as `\\n` and a tab as `\\t`",
+        )
+    } else {
+        (
+            "bidirectional text control",
+            "remove it: it makes the text read differently in editors and terminals from what it is",
+        )
+    };
+    Diagnostic::new(
+        Code::E0109,
+        format!("{what} {} in {inside}", c.escape_unicode()),
+        span,
+        format!("{what} not allowed here"),
+    )
+    .with_help(help)
+}
+
 pub fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
@@ -289,6 +343,15 @@ impl<'a> Lexer<'a> {
     fn comment(&mut self, start: usize) {
         let line_len = self.rest().find('\n').unwrap_or(self.rest().len());
         let text = &self.rest()[..line_len];
+        // The line's end is not part of it: a CRLF's CR is allowed.
+        if let Some((at, c)) = find_forbidden(text.strip_suffix('\r').unwrap_or(text)) {
+            let at = start + at;
+            self.error(forbidden_error(
+                self.span(at, at + c.len_utf8()),
+                c,
+                "a comment",
+            ));
+        }
         self.pos += line_len;
         if let Some(doc) = text.strip_prefix("##") {
             let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
@@ -321,6 +384,14 @@ impl<'a> Lexer<'a> {
                 None | Some(b'\n') => return self.unterminated(start),
                 Some(b'"') => {
                     let raw = &self.src[start + 1..self.pos];
+                    if let Some((at, c)) = find_forbidden(raw) {
+                        let at = start + 1 + at;
+                        self.error(forbidden_error(
+                            self.span(at, at + c.len_utf8()),
+                            c,
+                            "a string",
+                        ));
+                    }
                     self.pos += 1;
                     return self.push(TokenKind::Str(raw), start);
                 }
@@ -538,5 +609,52 @@ mod tests {
         assert_eq!(codes("18446744073709551616"), vec![Code::E0103]);
         assert_eq!(codes("20000000000G"), vec![Code::E0103]);
         assert_eq!(codes("18446744073709551615"), vec![]);
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_refused_in_strings_and_comments() {
+        let errors = |src: &str| {
+            lex(FileId(0), src)
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.primary.span.start as usize))
+                .collect::<Vec<_>>()
+        };
+        for c in [
+            '\u{1b}', '\r', '\u{7f}', '\u{85}', '\u{202e}', '\u{2066}', '\u{200f}', '\u{61c}',
+        ] {
+            let string = format!("x = \"a{c}b\"");
+            assert_eq!(errors(&string), vec![(Code::E0109, 6)], "{c:?} in a string");
+            let comment = format!("# note {c} here\nx = 1");
+            assert_eq!(
+                errors(&comment),
+                vec![(Code::E0109, 7)],
+                "{c:?} in a comment"
+            );
+            let doc = format!("## doc {c} x\nx = 1");
+            assert_eq!(
+                errors(&doc),
+                vec![(Code::E0109, 7)],
+                "{c:?} in a doc comment"
+            );
+        }
+        // What stays allowed: tabs, CRLF line ends, and other non-ASCII text.
+        for ok in [
+            "x = \"a\tb\"\r\n",
+            "# µs … € — \u{2028}?\r\ny = \"Müller → ü\"",
+            "# a\r\n",
+        ] {
+            let allowed: Vec<_> = errors(ok)
+                .into_iter()
+                .filter(|(c, _)| *c == Code::E0109)
+                .collect();
+            assert_eq!(allowed, vec![], "{ok:?}");
+        }
+        let lexed = lex(FileId(0), "x = \"\u{1b}[31m\"");
+        assert!(
+            lexed.diagnostics[0].message.contains("\\u{1b}"),
+            "{}",
+            lexed.diagnostics[0].message
+        );
     }
 }
