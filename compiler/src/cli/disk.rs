@@ -170,7 +170,9 @@ impl Vfs for DiskVfs {
                 }
                 Err(err) => return Err(ReadError::Io(err.to_string().to_lowercase())),
             };
-            if !entry.file_type().is_file() || !is_prod(entry.path()) {
+            // Not only regular files: a named pipe called `x.prod` is
+            // listed, for reading it to report it rather than skip it.
+            if entry.file_type().is_dir() || !is_prod(entry.path()) {
                 continue;
             }
             let target = entry.path().canonicalize().map_err(io_error)?;
