@@ -23,7 +23,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 
 # target name and -max_len, in the order they run
-targets=(check:4096 parse:2048)
+targets=(check:4096 parse:2048 plan_current:4096)
 
 step_start=$SECONDS
 if ! command -v cargo-fuzz >/dev/null 2>&1; then

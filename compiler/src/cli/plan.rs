@@ -6,12 +6,12 @@
 use super::{load, report};
 use crate::diagnostics::render::MessageFormat;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::gtplan::diff::{diff, fingerprint, Plan};
-use crate::gtplan::{stages, states, Entry, IovKey, Rev};
+use crate::gtplan::current;
+use crate::gtplan::diff::{fingerprint, Plan};
+use crate::gtplan::{states, IovKey};
 use crate::model::{Model, RunId, TagId};
 use crate::project::ReadError;
 use crate::source::{Origin, SourceFile, SourceMap, Span};
-use crate::syntax::import::parse_import;
 use std::path::Path;
 
 /// The options of `prodc plan`.
@@ -115,21 +115,10 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         text.clone(),
         Origin::Import,
     ));
-    let (imported, mut diags) = parse_import(file, &text);
-    let current: Vec<Entry> = imported
-        .iter()
-        .map(|e| Entry {
-            payload: &e.payload.name,
-            revision: Rev::of_ast(&e.line.rev),
-            iov: IovKey::of(&crate::resolve::values::line_iov(&e.line.iov())),
-        })
-        .collect();
+    let (imported, mut diags) = current::read_current(file, &text);
+    let current = current::current_entries(&imported);
     let tag_id = TagId(tag_index as u32);
-    let desired: Vec<Entry> = stages(&checked.model, tag_id)
-        .into_iter()
-        .flat_map(|s| s.entries)
-        .collect();
-    let plan = diff(args.tag, &desired, &current, &text);
+    let plan = current::plan_tag(&checked.model, tag_id, args.tag, &current, &text);
     let sources = &mut checked.project.sources;
     rules(
         &checked.model,

@@ -2,6 +2,7 @@
 //! IoVs, base included) ordered by calibration stage, the difference to a
 //! current state (`prodc plan`), and the `b2conditionsdb` upload steps.
 
+pub mod current;
 pub mod diff;
 mod plan_json;
 pub mod states;
