@@ -363,3 +363,23 @@ fn a_tag_description_longer_than_a_command_line_argument_is_e0310() {
     assert_eq!(codes_of(&docs(&"y".repeat(999), 102)), Vec::<String>::new());
     assert_eq!(codes_of(&docs(&"y".repeat(999), 103)), vec!["E0310"]);
 }
+
+#[test]
+fn a_manifest_whose_name_holds_a_control_character_is_e0111() {
+    let vfs = prodc::project::MemoryVfs::new()
+        .with("Prod.toml", "[project]\nname = \"t\"\nsource = \".\"\n")
+        .with("a\u{1b}[2J.prod", RELEASE)
+        .with("b\u{202e}.prod", RELEASE);
+    let checked = prodc::check(&vfs).expect("loads");
+    let messages: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].starts_with("E0111 the file's name holds the control character \\u{1b}"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("\\u{202e}"), "{messages:?}");
+}

@@ -284,7 +284,23 @@ impl Project {
         };
         let mut to_parse = Vec::new();
         for path in paths {
-            let (text, bad) = read_text(vfs, &path, self.max_file_bytes);
+            // A file's name reaches the terminal, scripts and pages.
+            let (text, bad) = match path
+                .chars()
+                .find(|&c| crate::syntax::lexer::is_forbidden(c))
+            {
+                Some(c) => (
+                    String::new(),
+                    Some((
+                        0,
+                        format!(
+                            "the file's name holds the control character {}; rename the file",
+                            c.escape_unicode()
+                        ),
+                    )),
+                ),
+                None => read_text(vfs, &path, self.max_file_bytes),
+            };
             let file = self
                 .sources
                 .add(SourceFile::new(path, text, Origin::Manifest));
