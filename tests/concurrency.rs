@@ -128,20 +128,33 @@ fn wrote(err: &str) -> Option<&str> {
 #[test]
 fn two_builds_at_once_into_one_output_each_leave_it_whole() {
     let dir = scratch("concurrent");
-    project(&dir.join("p"), 500);
-    let reference = prodc(&["build", "p", "--out", "reference"], &dir);
-    assert_eq!(reference.status.code(), Some(0), "{}", stderr(&reference));
-    let reference_err = stderr(&reference);
-    let reference_count = wrote(&reference_err).expect("the reference build says what it wrote");
-    let reference = tree(&dir.join("reference"));
-    assert!(reference.len() > 2000, "{} files", reference.len());
+    // Two projects that differ in every target, so that an output mixed
+    // from both builds is told from either one whole.
+    let projects = ["p1", "p2"];
+    let mut references = Vec::new();
+    for (i, name) in projects.iter().enumerate() {
+        project(&dir.join(name), 400 + i);
+        let reference = format!("reference-{name}");
+        let out = prodc(&["build", name, "--out", &reference], &dir);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let count = wrote(&stderr(&out))
+            .expect("a build says what it wrote")
+            .to_string();
+        let files = tree(&dir.join(&reference));
+        assert!(files.len() > 1500, "{} files", files.len());
+        references.push((count, files));
+    }
+    assert!(references[0] != references[1]);
 
+    // How many rounds a build waited for the other or gave up: shown, not
+    // asserted, since the overlap of two processes is up to the scheduler.
+    let mut overlapped = 0;
     for round in 0..20 {
         // In every other round the second build does not wait: it either
         // builds (the first had not taken the lock yet) or gives up.
         let no_wait = round % 2 == 1;
-        let first = spawn(&["build", "p", "--out", "shared"], &dir);
-        let mut args = vec!["build", "p", "--out", "shared"];
+        let first = spawn(&["build", projects[0], "--out", "shared"], &dir);
+        let mut args = vec!["build", projects[1], "--out", "shared"];
         if no_wait {
             args.push("--no-wait");
         }
@@ -150,13 +163,18 @@ fn two_builds_at_once_into_one_output_each_leave_it_whole() {
             first.wait_with_output().expect("first ends"),
             second.wait_with_output().expect("second ends"),
         ];
-        let mut built = 0;
+        let mut built = Vec::new();
+        let mut waited = Vec::new();
         for (which, out) in outputs.iter().enumerate() {
             let err = stderr(out);
+            if err.contains("waiting for another build") {
+                waited.push(which);
+            }
             match out.status.code() {
                 Some(0) => {
-                    assert_eq!(wrote(&err), Some(reference_count), "round {round}: {err}");
-                    built += 1;
+                    let count = references[which].0.as_str();
+                    assert_eq!(wrote(&err), Some(count), "round {round}: {err}");
+                    built.push(which);
                 }
                 Some(2) if no_wait && which == 1 => {
                     assert!(err.contains("E0117"), "round {round}: {err}");
@@ -165,16 +183,33 @@ fn two_builds_at_once_into_one_output_each_leave_it_whole() {
                 code => panic!("round {round}, build {which}: exit {code:?}\n{err}"),
             }
         }
-        assert!(built >= 1, "round {round}: no build succeeded");
-        // The last build to finish left its output whole, and nothing of
-        // either build remains beside it.
+        if !waited.is_empty() || built.len() < 2 {
+            overlapped += 1;
+        }
+        // The output is one build's, whole: the one that waited for the
+        // other if one did, else either that succeeded.
+        let now = tree(&dir.join("shared"));
+        let whose: Vec<usize> = built
+            .iter()
+            .copied()
+            .filter(|&b| references[b].1 == now)
+            .collect();
         assert!(
-            tree(&dir.join("shared")) == reference,
-            "round {round}: the output is not the whole build"
+            !whose.is_empty(),
+            "round {round}: the output is no build's whole output (built: {built:?})"
         );
+        if let ([waiter], [_, _]) = (waited.as_slice(), built.as_slice()) {
+            assert_eq!(
+                whose,
+                [*waiter],
+                "round {round}: the waiting build's output was lost"
+            );
+        }
+        // Nothing of either build remains beside it.
         let leftovers = entries_with(&dir, "prodc-");
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }
+    eprintln!("the two builds overlapped in {overlapped} of 20 rounds");
 }
 
 #[test]
