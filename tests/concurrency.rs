@@ -394,4 +394,12 @@ fn a_symlinked_output_keeps_its_link_and_replaces_its_target() {
     let out = prodc(&["build", "--out", "../src-link"], &p);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("E0106"), "{}", stderr(&out));
+
+    // Links that lead to each other lead nowhere: an I/O error.
+    symlink("loop-b", dir.join("loop-a")).expect("symlink");
+    symlink("loop-a", dir.join("loop-b")).expect("symlink");
+    let out = prodc(&["build", "--out", "../loop-a"], &p);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("symlinks"), "{}", stderr(&out));
+    assert!(entries_with(&dir, "prodc-").is_empty());
 }

@@ -87,7 +87,7 @@ enum Command {
     },
     /// Check a project and write its outputs.
     #[command(
-        after_help = "Example:\n  prodc build manifests --out /tmp/out --target lpn --target jobs\n\nExit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure."
+        after_help = "Example:\n  prodc build manifests --out /tmp/out --target lpn --target jobs\n\nExit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure, or the output locked by another build (--no-wait).\n\nA second build of the same output waits for the first (see `prodc explain E0117`); a symlinked output keeps its link and the directory it points to is replaced."
     )]
     Build {
         /// The project directory (holding Prod.toml).
