@@ -6,10 +6,14 @@
 //! targets join it in the same directory once the checks pass. The thread
 //! runs beside the checks and the emitters until the file is written; if
 //! the checks fail, the staging directory goes away with everything in it.
+//! The staging directory comes with the output's lock; if another build
+//! holds it, nothing starts early and the build waits for the lock (or
+//! fails) once the checks have passed, when it is known to need it.
 //!
 //! The templates need only the loaded project: they are registered while
 //! its names are resolved, which keeps one core busy and the other idle.
 
+use super::lock::Wait;
 use super::output::Staging;
 use crate::emit::templates::{TemplateTexts, Templates};
 use crate::model::Model;
@@ -29,14 +33,15 @@ pub(super) struct EarlyModel {
 impl EarlyModel {
     /// Begins the staging directory for `out_dir` and starts writing
     /// `model.json` of the project named `project` into it; `None` if either
-    /// fails (the build then writes the model with the other targets, and
-    /// reports any error there).
+    /// fails or another build holds the output's lock (the build then
+    /// writes the model with the other targets, and reports any error
+    /// there).
     pub(super) fn start(
         out_dir: &std::path::Path,
         project: String,
         model: &Arc<Model>,
     ) -> Option<Self> {
-        let staging = Arc::new(Staging::begin(out_dir).ok()?);
+        let staging = Arc::new(Staging::begin(out_dir, Wait::Fail).ok()?);
         let (model, dir) = (Arc::clone(model), Arc::clone(&staging));
         let writer = std::thread::Builder::new()
             .name("model.json".into())

@@ -86,7 +86,7 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
         ("manifests/project.prod", PROJECT),
         ("steering/FirstMC.py", STEERING),
         ("steering/first_processing.py", STEERING),
-        (".gitignore", "/out/\n"),
+        (".gitignore", "/out/\n/.out.prodc.lock\n"),
     ];
     let Ok(root) = dir.canonicalize() else {
         eprintln!("error: cannot open `{}`", dir.display());

@@ -9,6 +9,7 @@ mod early;
 mod fmt;
 mod graph;
 mod init;
+mod lock;
 mod lsp;
 mod output;
 mod plan;
@@ -86,7 +87,7 @@ enum Command {
     },
     /// Check a project and write its outputs.
     #[command(
-        after_help = "Example:\n  prodc build manifests --out /tmp/out --target lpn --target jobs\n\nExit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure."
+        after_help = "Example:\n  prodc build manifests --out /tmp/out --target lpn --target jobs\n\nExit status: 0 built, 1 errors (nothing written), 2 usage or I/O failure, or the output locked by another build (--no-wait).\n\nA second build of the same output waits for the first (see `prodc explain E0117`); a symlinked output keeps its link and the directory it points to is replaced."
     )]
     Build {
         /// The project directory (holding Prod.toml).
@@ -101,6 +102,10 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Fail at once (E0117) if another build is writing the same output
+        /// directory, rather than wait for it.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Rewrite `.prod` files in the canonical layout.
     #[command(
@@ -245,7 +250,21 @@ pub fn main() -> ExitCode {
             out,
             targets,
             deny_warnings,
-        } => run_build(&project, out.as_deref(), &targets, format, deny_warnings),
+            no_wait,
+        } => {
+            let wait = if no_wait {
+                lock::Wait::Fail
+            } else {
+                lock::Wait::Block
+            };
+            let options = BuildOptions {
+                out: out.as_deref(),
+                targets: &targets,
+                deny_warnings,
+                wait,
+            };
+            run_build(&project, &options, format)
+        }
         Command::Diff {
             old,
             new,
@@ -463,13 +482,25 @@ fn run_check(project: &Path, format: MessageFormat, deny_warnings: bool) -> u8 {
     }
 }
 
-fn run_build(
-    project: &Path,
-    out: Option<&Path>,
-    targets: &[String],
-    format: MessageFormat,
+/// What `prodc build` was asked for, besides the project.
+struct BuildOptions<'a> {
+    /// `--out`.
+    out: Option<&'a Path>,
+    /// `--target`, repeated.
+    targets: &'a [String],
     deny_warnings: bool,
-) -> u8 {
+    /// Whether to wait for another build of the same output (not with
+    /// `--no-wait`).
+    wait: lock::Wait,
+}
+
+fn run_build(project: &Path, options: &BuildOptions<'_>, format: MessageFormat) -> u8 {
+    let BuildOptions {
+        out,
+        targets,
+        deny_warnings,
+        wait,
+    } = *options;
     for name in targets {
         if emit::find_target(name).is_none() {
             let known: Vec<&str> = emit::TARGETS.iter().map(|t| t.name).collect();
@@ -512,7 +543,7 @@ fn run_build(
         names.retain(|name| *name != "model");
     }
     let templates = templates.and_then(early::EarlyTemplates::finish);
-    let code = match build_into(&checked, &names, &out_dir, early, templates) {
+    let code = match build_into(&checked, &names, &out_dir, early, templates, wait) {
         Ok(files) => {
             if format == MessageFormat::Human {
                 eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
@@ -526,6 +557,11 @@ fn run_build(
             report(&checked, format, deny_warnings, ("build", "built"));
             1
         }
+        Err(BuildError::Locked(lock)) => {
+            checked.diagnostics = vec![locked(&mut checked, out, &out_dir, &lock)];
+            report(&checked, format, deny_warnings, ("build", "built"));
+            2
+        }
         Err(BuildError::Io(err)) => fail(&format!("cannot write the output: {err}")),
     };
     // The process ends here: freeing the model piece by piece would only
@@ -537,22 +573,54 @@ fn run_build(
 /// Why a build wrote nothing.
 enum BuildError {
     Diagnostics(Vec<crate::diagnostics::Diagnostic>),
+    /// Another build holds the lock of the output (at this lock file), and
+    /// the build was told not to wait.
+    Locked(PathBuf),
     Io(std::io::Error),
 }
 
+impl From<lock::LockError> for BuildError {
+    fn from(err: lock::LockError) -> Self {
+        match err {
+            lock::LockError::Busy(path) => BuildError::Locked(path),
+            lock::LockError::Io(err) => BuildError::Io(err),
+        }
+    }
+}
+
+/// `E0117`: another build holds the lock of the output directory.
+fn locked(checked: &mut Checked, out: Option<&Path>, out_dir: &Path, lock: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0117,
+        format!(
+            "the output directory `{}` is locked by another build",
+            output::clean(out_dir).display()
+        ),
+        out_span(out, checked),
+        "output directory",
+    )
+    .with_help(format!(
+        "another `prodc build` is writing this output (lock file `{}`); run again once it has finished, or leave out `--no-wait` to wait for it",
+        lock.display()
+    ))
+}
+
 /// Emits the targets into a staging directory (that of `early`, which is
-/// writing `model.json`, or a new one) and, when every file is written,
-/// puts it in place of `out_dir`; returns the number of files.
+/// writing `model.json`, or a new one, once the lock of the output is
+/// taken as `wait` says) and, when every file is written, puts it in place
+/// of `out_dir`; returns the number of files, each of them written and in
+/// place.
 fn build_into(
     checked: &Checked,
     names: &[&str],
     out_dir: &Path,
     early: Option<early::EarlyModel>,
     templates: Option<crate::emit::templates::Templates>,
+    wait: lock::Wait,
 ) -> Result<usize, BuildError> {
     let new = match early {
         Some(_) => None,
-        None => Some(output::Staging::begin(out_dir).map_err(BuildError::Io)?),
+        None => Some(output::Staging::begin(out_dir, wait)?),
     };
     let staging = match (&early, &new) {
         (Some(early), _) => early.staging(),
@@ -639,7 +707,25 @@ fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Op
     let config = checked.project.config.as_ref()?;
     let source_dir = vfs.canonical_root().join(config.project.source.get_ref());
     let out_dir = out_dir_of(vfs, out, config);
-    let span = match out {
+    if output::overlaps_source(&out_dir, &source_dir) {
+        let diag = Diagnostic::new(
+            Code::E0106,
+            "the output directory is the project's source directory or contains it",
+            out_span(out, checked),
+            "output directory",
+        )
+        .with_help("choose an output directory beside or inside the sources, e.g. `out`; a build replaces its output directory");
+        checked.diagnostics.push(diag);
+        sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
+        return None;
+    }
+    Some(out_dir)
+}
+
+/// Where the output directory was given, for a diagnostic about it: `--out`
+/// on a pseudo-file of the command line, else `[build] out` of `Prod.toml`.
+fn out_span(out: Option<&Path>, checked: &mut Checked) -> Span {
+    match out {
         Some(out) => {
             let shown = out.display().to_string();
             let line = format!("prodc build --out {shown}");
@@ -651,23 +737,15 @@ fn check_out_dir(vfs: &DiskVfs, out: Option<&Path>, checked: &mut Checked) -> Op
             Span::new(file, line.len() - shown.len(), line.len())
         }
         None => {
-            let range = config.build.out.span();
+            let range = checked
+                .project
+                .config
+                .as_ref()
+                .map(|c| c.build.out.span())
+                .unwrap_or_default();
             Span::new(prod_toml(checked), range.start, range.end)
         }
-    };
-    if output::overlaps_source(&out_dir, &source_dir) {
-        let diag = Diagnostic::new(
-            Code::E0106,
-            "the output directory is the project's source directory or contains it",
-            span,
-            "output directory",
-        )
-        .with_help("choose an output directory beside or inside the sources, e.g. `out`; a build replaces its output directory");
-        checked.diagnostics.push(diag);
-        sort_diagnostics(&mut checked.diagnostics, &checked.project.sources);
-        return None;
     }
-    Some(out_dir)
 }
 
 fn prod_toml(checked: &Checked) -> crate::source::FileId {

@@ -4,7 +4,13 @@
 //! directory ([`Staging`]), file by file as the emitters render them
 //! ([`DiskSink`]); it replaces the previous output only once every file is
 //! written. A directory that prodc did not create is never replaced.
+//!
+//! Builds of one output take turns ([`OutputLock`]): a build holds the lock
+//! from before it looks at the staging directories beside the output until
+//! its own is in place or removed. An output directory that is a symlink
+//! stays one: the build replaces the directory it points to.
 
+use super::lock::{LockError, OutputLock, Wait};
 use crate::emit::Sink;
 use std::collections::HashMap;
 use std::fs::File;
@@ -53,6 +59,37 @@ pub fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
+/// How many symlinks [`resolve_output`] follows before it gives up (the
+/// kernel's own limit).
+const MAX_LINKS: usize = 40;
+
+/// The directory a build replaces for the output directory `out`: `out`
+/// with its parent's symlinks resolved, and, if `out` itself is a symlink,
+/// the directory it points to (followed even when that is missing, as it is
+/// when a build was killed while its output was moved aside). The link
+/// itself is kept: replacing it would leave its old target stale.
+pub fn resolve_output(out: &Path) -> io::Result<PathBuf> {
+    let mut path = clean(out);
+    for _ in 0..MAX_LINKS {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return Ok(path);
+        };
+        let here = resolve(parent).join(name);
+        match std::fs::symlink_metadata(&here) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&here)?;
+                let base = here.parent().unwrap_or(Path::new(""));
+                path = clean(&base.join(target));
+            }
+            _ => return Ok(here),
+        }
+    }
+    Err(io::Error::other(format!(
+        "`{}` leads through more than {MAX_LINKS} symlinks",
+        out.display()
+    )))
+}
+
 /// Whether `out` is `source` or contains it (E0106).
 pub fn overlaps_source(out: &Path, source: &Path) -> bool {
     let (out, source) = (resolve(out), resolve(source));
@@ -60,22 +97,32 @@ pub fn overlaps_source(out: &Path, source: &Path) -> bool {
 }
 
 /// A build being written: a fresh staging directory beside the output
-/// directory. Dropped without [`Staging::commit`], it is removed and the
-/// previous output stays as it was.
+/// directory, and the lock on it. Dropped without [`Staging::commit`], the
+/// staging directory is removed, then the lock released, and the previous
+/// output stays as it was.
 #[derive(Debug)]
 pub struct Staging {
+    /// The directory replaced: the output directory, or the target of the
+    /// symlink that it is.
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
+    /// The staging directory as created, to make sure that it is this one
+    /// that is put in place.
+    identity: Identity,
     committed: bool,
+    /// Held until the staging directory is in place or removed; the field
+    /// is released only after [`Drop::drop`] has removed it.
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Prepares to replace `out`: repairs what an interrupted build left
-    /// behind, refuses a directory that prodc did not write, and creates the
-    /// staging directory with its marker.
-    pub fn begin(out: &Path) -> io::Result<Staging> {
-        let out = clean(out);
+    /// Prepares to replace `out`: takes its lock (waiting for another build
+    /// of it, or not, as `wait` says), repairs what an interrupted build
+    /// left behind, refuses a directory that prodc did not write, and
+    /// creates the staging directory with its marker.
+    pub fn begin(out: &Path, wait: Wait) -> Result<Staging, LockError> {
+        let out = resolve_output(out)?;
         let parent = out
             .parent()
             .map(Path::to_path_buf)
@@ -85,23 +132,30 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
         std::fs::create_dir_all(&parent)?;
+        // Before anything beside the output is looked at: under the lock,
+        // every staging directory of this output belongs to a build that is
+        // gone.
+        let lock = OutputLock::take(&parent, &name, &out, wait)?;
         recover_interrupted(&parent, &name, &out)?;
         if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out)? {
-            return Err(io::Error::other(format!(
+            return Err(LockError::Io(io::Error::other(format!(
                 "`{}` exists and was not written by prodc; refusing to replace it (remove it or choose another --out)",
                 out.display()
-            )));
+            ))));
         }
+        let tmp = parent.join(format!(".{name}.prodc-tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp)?;
         let staging = Staging {
-            tmp: parent.join(format!(".{name}.prodc-tmp-{}", std::process::id())),
+            identity: Identity::of(&tmp)?,
             old: parent.join(format!(".{name}.prodc-old-{}", std::process::id())),
+            tmp,
             out,
             committed: false,
+            _lock: lock,
         };
-        if staging.tmp.exists() {
-            std::fs::remove_dir_all(&staging.tmp)?;
-        }
-        std::fs::create_dir_all(&staging.tmp)?;
         std::fs::write(
             staging.tmp.join(MARKER),
             "This directory is written by prodc and replaced by every build.\n",
@@ -116,15 +170,50 @@ impl Staging {
             dirs: RwLock::new(HashMap::new()),
             error: Mutex::new(None),
             failed: AtomicBool::new(false),
+            offered: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
         }
     }
 
-    /// Puts the staging directory in place of the previous output.
+    /// Puts the staging directory in place of the previous output, and
+    /// makes sure that it is there: a build reports success only for an
+    /// output that it wrote whole.
     pub fn commit(mut self) -> io::Result<()> {
+        if Identity::of(&self.tmp)? != self.identity || !self.tmp.join(MARKER).is_file() {
+            return Err(io::Error::other(format!(
+                "the staging directory `{}` was replaced while the build wrote it",
+                self.tmp.display()
+            )));
+        }
         swap_into_place(&self.tmp, &self.old, &self.out)?;
         self.committed = true;
+        if Identity::of(&self.out)? != self.identity {
+            return Err(io::Error::other(format!(
+                "`{}` is not the directory this build wrote",
+                self.out.display()
+            )));
+        }
         Ok(())
+    }
+}
+
+/// Which directory a path names: its device and inode where there are
+/// such, so that a directory removed and made again under the same name is
+/// told from the one created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity(u64, u64);
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(path: &Path) -> io::Result<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(path)?;
+        Ok(Identity(meta.dev(), meta.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> io::Result<Identity> {
+        std::fs::symlink_metadata(path).map(|_| Identity(0, 0))
     }
 }
 
@@ -149,19 +238,32 @@ pub struct DiskSink<'a> {
     error: Mutex<Option<io::Error>>,
     /// Whether `error` holds one: read for every file without the lock.
     failed: AtomicBool,
+    /// The files handed to the sink, and those of them written.
+    offered: AtomicUsize,
     files: AtomicUsize,
 }
 
 impl DiskSink<'_> {
-    /// The number of files written, or the first error.
+    /// The number of files written, or the first error: a count short of
+    /// the files handed over is an error too.
     pub fn finish(self) -> io::Result<usize> {
         match self.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
             Some(err) => Err(err),
-            None => Ok(self.files.into_inner()),
+            None => {
+                let (offered, files) = (self.offered.into_inner(), self.files.into_inner());
+                if files == offered {
+                    Ok(files)
+                } else {
+                    Err(io::Error::other(format!(
+                        "{files} of {offered} files written"
+                    )))
+                }
+            }
         }
     }
 
     fn store(&self, rel: &str, write: impl FnOnce(&mut File) -> io::Result<()>) {
+        self.offered.fetch_add(1, Ordering::Relaxed);
         if self.failed.load(Ordering::Relaxed) {
             return;
         }
@@ -220,7 +322,10 @@ impl Sink for DiskSink<'_> {
 
 /// Repairs what a build killed mid-way can leave behind: a temporary tree
 /// (removed) and, if it died between its two renames, the previous output
-/// moved aside (put back, so that nothing the user had is lost).
+/// moved aside (put back, so that nothing the user had is lost). Called
+/// under the output's lock: every build of this output holds it while it
+/// has such directories, so the ones found belong to builds that are gone
+/// (their names keep the process id, to tell whose they were).
 fn recover_interrupted(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
     let tmp_prefix = format!(".{name}.prodc-tmp-");
     let old_prefix = format!(".{name}.prodc-old-");

@@ -493,7 +493,7 @@ mod tests {
     fn record(n: usize) -> Record {
         Record {
             name: format!("record {n}"),
-            id: (n % 2 == 0).then_some(n as u64),
+            id: n.is_multiple_of(2).then_some(n as u64),
             score: if n == 3 { f64::NAN } else { n as f64 / 3.0 },
             letter: char::from(b'a' + (n % 26) as u8),
             tags: (0..n % 4).map(|i| format!("t{i}")).collect(),
@@ -509,7 +509,7 @@ mod tests {
                     b: Some(1.5),
                 },
             },
-            note: (n % 3 == 0).then(|| "note".to_string()),
+            note: n.is_multiple_of(3).then(|| "note".to_string()),
             nested: vec![vec![1, 2]; n % 3],
             pair: (n as u16, "p"),
         }
