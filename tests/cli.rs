@@ -581,7 +581,7 @@ fn init_creates_a_project_that_builds_and_refuses_a_non_empty_directory() {
     assert!(demo.join("out/lpn/paths.txt").exists());
     assert_eq!(
         std::fs::read_to_string(demo.join(".gitignore")).expect("gitignore"),
-        "/out/\n"
+        "/out/\n/.out.prodc.lock\n"
     );
     // A non-empty directory is refused, and --force keeps what is there.
     std::fs::write(demo.join("Prod.toml"), "[project]\nname = \"mine\"\n").expect("write");
