@@ -61,6 +61,25 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` on one line: escaped as by [`escaped`], and line feeds and tabs
+/// too. For file names, which are printed where a line break would break
+/// the layout around them.
+pub fn escaped_line(text: &str) -> Cow<'_, str> {
+    let one_line = |c: char| is_escaped(c) || c == '\n' || c == '\t';
+    if !text.chars().any(one_line) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if one_line(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `text` cut to at most about `max` characters: the middle is replaced by
 /// ` … `, so that both ends of a message quoting a huge name stay readable
 /// and the closing quote is kept.
@@ -92,6 +111,7 @@ mod tests {
         assert_eq!(escaped("\u{7f}\u{85}\u{9f}"), "\\u{7f}\\u{85}\\u{9f}");
         // Line feed, tab and ordinary non-ASCII text stay as they are.
         assert!(matches!(escaped("a\tb\nµ§ ü"), Cow::Borrowed(_)));
+        assert_eq!(escaped_line("a\tb\nc\u{1b}"), "a\\u{9}b\\u{a}c\\u{1b}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! This is the only place that knows about miette: spans are converted to
 //! miette's types here, at the edge, and nowhere else.
 
-use super::escape::{escaped, is_escaped, push_escape, shortened};
+use super::escape::{escaped, escaped_line, is_escaped, push_escape, shortened};
 use super::excerpt::{self, Excerpt};
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
@@ -230,7 +230,7 @@ fn snippet(
         })
         .collect();
     let source = ExcerptSource {
-        name: escaped(&file.name).into_owned(),
+        name: escaped_line(&file.name).into_owned(),
         excerpt,
     };
     (source, spans)
@@ -309,7 +309,7 @@ fn render_plain(diag: &Diagnostic, sources: &SourceMap) -> String {
     let loc = Location::of(sources, diag.primary.span);
     format!(
         "{}:{}:{}: {}[{}]: {}\n",
-        escaped(loc.file),
+        escaped_line(loc.file),
         loc.line,
         loc.column,
         severity_word(diag.severity()),
