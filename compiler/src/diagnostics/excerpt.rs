@@ -65,7 +65,7 @@ pub struct Block {
 }
 
 /// A label moved into the excerpt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Placed {
     /// Byte offset and length in [`Excerpt::text`].
     pub start: usize,
@@ -98,7 +98,7 @@ impl Excerpt {
 }
 
 /// Builds the excerpt of `file` for labels given as byte ranges (clamped to
-/// the text), `primary` being the index of the primary label if it is in
+/// the text here), `primary` being the index of the primary label if it is in
 /// this file, for a terminal `width` columns wide.
 pub fn excerpt(
     file: &SourceFile,
@@ -107,22 +107,19 @@ pub fn excerpt(
     width: usize,
 ) -> Excerpt {
     let lines = Lines::new(file, width);
+    let len = file.text.len();
     let labels: Vec<Label> = labels
         .iter()
-        .map(|&(start, end)| lines.label(start, end))
+        .map(|&(start, end)| {
+            let start = start.min(len);
+            lines.label(start, end.clamp(start, len))
+        })
         .collect();
     let units = units(&lines, &labels, primary);
     let mut out = Excerpt {
         text: String::new(),
         blocks: Vec::new(),
-        labels: vec![
-            Placed {
-                start: 0,
-                len: 0,
-                column: 0
-            };
-            labels.len()
-        ],
+        labels: vec![Placed::default(); labels.len()],
     };
     for unit in merged(units) {
         let block = BlockBuilder::write(&lines, &unit, &mut out.text);
@@ -213,11 +210,12 @@ impl<'a> Lines<'a> {
     }
 
     /// Whether a line is cut to a window: it has more columns than
-    /// `self.long`. Only the first bytes are looked at: a line with many
-    /// more bytes than that is long whatever they are.
+    /// `self.long`. A line of more than four times as many bytes is long
+    /// whatever they are (a character is at most four bytes) and is not
+    /// read at all.
     fn is_long(&self, line: &Line) -> bool {
         let len = line.end - line.start;
-        if len > self.long * 4 {
+        if len > self.long.saturating_mul(4) {
             return true;
         }
         visit(len);
