@@ -79,6 +79,29 @@ pub struct SourceFile {
     /// diagnostic (or an editor asking for positions) need it, and the
     /// index of a large tag file costs memory and time.
     line_starts: std::sync::OnceLock<Vec<u32>>,
+    /// How many characters precede every [`CHECKPOINT`]-th byte, computed
+    /// on first use: a column on a long line is then counted from the
+    /// checkpoint before it, not from the line's start, so that the
+    /// columns of many diagnostics on one line of megabytes cost each the
+    /// same small amount.
+    char_checkpoints: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Distance in bytes between two checkpoints of [`SourceFile::line_col`].
+const CHECKPOINT: usize = 1024;
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes of text counted through by `line_col` on this thread.
+    static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The characters in `text`, counted as the bytes that start one; the
+/// tests bound the total scanned.
+fn count_chars(text: &[u8]) -> usize {
+    #[cfg(test)]
+    SCANNED.with(|s| s.set(s.get() + text.len()));
+    text.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -88,6 +111,7 @@ impl SourceFile {
             text: text.into(),
             origin,
             line_starts: std::sync::OnceLock::new(),
+            char_checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -111,8 +135,36 @@ impl SourceFile {
         let line = self.line_index(offset as usize);
         let start = self.line_starts()[line] as usize;
         let end = floor_char_boundary(&self.text, offset as usize).max(start);
-        let column = self.text[start..end].chars().count();
+        let column = if end - start <= CHECKPOINT {
+            count_chars(&self.text.as_bytes()[start..end])
+        } else {
+            self.chars_before(end) - self.chars_before(start)
+        };
         (line + 1, column + 1)
+    }
+
+    /// The number of characters before the byte `offset`, from the
+    /// checkpoint before it: at most [`CHECKPOINT`] bytes are counted.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let checkpoints = self.char_checkpoints.get_or_init(|| {
+            bytes
+                .chunks(CHECKPOINT)
+                .scan(0u32, |before, chunk| {
+                    let at = *before;
+                    let n = u32::try_from(count_chars(chunk)).unwrap_or(u32::MAX);
+                    *before = before.saturating_add(n);
+                    Some(at)
+                })
+                .collect()
+        });
+        let k = offset / CHECKPOINT;
+        match checkpoints.get(k) {
+            Some(&before) => before as usize + count_chars(&bytes[k * CHECKPOINT..offset]),
+            // `offset` is the end of a text whose length is a multiple of
+            // the checkpoint distance.
+            None => count_chars(bytes),
+        }
     }
 
     /// The byte offset of a 1-based line and column (clamped to the text).
@@ -131,6 +183,21 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         let starts = self.line_starts();
         starts[line.min(starts.len() - 1)] as usize
+    }
+
+    /// The number of lines: one more than the number of line feeds.
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
+    /// The bytes of the 0-based `line` (clamped), its line feed included.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let starts = self.line_starts();
+        let line = line.min(starts.len() - 1);
+        let end = starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next as usize);
+        starts[line] as usize..end
     }
 
     /// The 0-based line holding a byte offset.
@@ -205,5 +272,79 @@ mod tests {
         // `c` follows the two-byte `µ`: byte 5, character column 2.
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.line_col(100), (3, 1));
+    }
+
+    /// The column as the characters between the line's start and the
+    /// offset, counted from the start of the line every time.
+    fn naive_line_col(text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset);
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..offset].matches('\n').count();
+        (line + 1, text[start..offset].chars().count() + 1)
+    }
+
+    #[test]
+    fn line_col_equals_the_naive_count_on_long_mixed_lines() {
+        // SplitMix64, so that a failure names its case.
+        let mut state = 0x1234_5678_u64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as usize
+        };
+        let pieces = ["a", "µ", "§", "日本", "😀", "\n", "xyz", "\r\n"];
+        for case in 0..40 {
+            let len = [10, 5000, 20_000, 3 * CHECKPOINT][case % 4];
+            let newline_odds = [3, 50, 100_000][case % 3];
+            let mut text = String::new();
+            while text.len() < len {
+                let piece = pieces[next() % pieces.len()];
+                if piece.contains('\n') && next() % newline_odds != 0 {
+                    continue;
+                }
+                text.push_str(piece);
+            }
+            let f = SourceFile::new("a.prod", text.as_str(), Origin::Manifest);
+            let mut offsets: Vec<usize> = (0..200).map(|_| next() % (text.len() + 2)).collect();
+            offsets.extend([
+                0,
+                text.len(),
+                CHECKPOINT,
+                CHECKPOINT - 1,
+                2 * CHECKPOINT + 1,
+            ]);
+            for offset in offsets {
+                let offset32 = u32::try_from(offset).expect("small");
+                assert_eq!(
+                    f.line_col(offset32),
+                    naive_line_col(&text, offset.min(text.len())),
+                    "case {case}, offset {offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn columns_on_one_long_line_cost_a_bounded_amount_each() {
+        let n = 100_000;
+        let text = "aµ".repeat(1_000_000 / 3 * 2);
+        let f = SourceFile::new("a.prod", text.as_str(), Origin::Manifest);
+        SCANNED.with(|s| s.set(0));
+        let step = text.len() / n;
+        for i in 0..n {
+            let (line, column) = f.line_col(u32::try_from(i * step).expect("small"));
+            assert_eq!(line, 1);
+            assert!(column >= 1);
+        }
+        let scanned = SCANNED.with(|s| s.get());
+        // Once through the text for the checkpoints, then at most two
+        // checkpoint distances a column; counting from the line's start
+        // would scan n * len / 2 bytes, 50,000 times more.
+        assert!(
+            scanned <= text.len() + n * 2 * CHECKPOINT,
+            "{scanned} bytes scanned for {n} columns"
+        );
     }
 }

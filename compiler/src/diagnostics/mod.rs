@@ -7,6 +7,8 @@
 //! GitHub output at the edge of the program.
 
 mod codes;
+pub mod escape;
+mod excerpt;
 pub mod render;
 
 pub use codes::Code;

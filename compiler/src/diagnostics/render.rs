@@ -3,6 +3,8 @@
 //! This is the only place that knows about miette: spans are converted to
 //! miette's types here, at the edge, and nowhere else.
 
+use super::escape::{escaped, escaped_line, is_escaped, push_escape, shortened};
+use super::excerpt::{self, Excerpt};
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
@@ -66,70 +68,94 @@ pub fn render_all(
 
 // ---------------------------------------------------------------- human
 
-/// A source file seen through miette, named by its project-relative path.
-///
-/// miette scans a source from its first byte to find lines; to keep the
-/// cost of a report independent of the file's size, it is handed only a
-/// window starting a few lines before the span, and its answer is shifted
-/// back to file positions.
-struct NamedText<'a> {
-    file: &'a SourceFile,
+/// Messages, labels and help texts longer than this many characters are
+/// cut in the middle: one quoting a name of 10 MB stays a few lines long.
+pub const MAX_TEXT: usize = 1000;
+
+/// A message, label or help text as the terminal may show it: cut to
+/// [`MAX_TEXT`] characters, control characters escaped.
+fn terminal_text(text: &str) -> String {
+    escaped(&shortened(text, MAX_TEXT)).into_owned()
 }
 
-impl SourceCode for NamedText<'_> {
+/// The excerpt of one file a report shows, seen through miette.
+///
+/// miette reads the lines around a span from the source it is given,
+/// scanning from its first byte. It is given an [`Excerpt`] instead of the
+/// file: a few lines around the labels, long lines cut to a window, control
+/// characters escaped. Each block of the excerpt is read on its own and the
+/// answer is given the block's real line numbers, so the snippet numbers
+/// its lines as the file does; a span across two blocks cannot be read,
+/// which keeps miette from joining their snippets.
+struct ExcerptSource {
+    name: String,
+    excerpt: Excerpt,
+}
+
+impl SourceCode for ExcerptSource {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let first_line = self.file.line_index(span.offset()).saturating_sub(before);
-        let window_start = self.file.line_start(first_line);
-        let window = &self.file.text.as_bytes()[window_start..];
-        let shifted = SourceSpan::new((span.offset() - window_start).into(), span.len());
-        let inner = window.read_span(&shifted, before, after)?;
+        let end = span.offset() + span.len();
+        let block = self
+            .excerpt
+            .block_of(span.offset(), end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let text = &self.excerpt.text.as_bytes()[block.start..block.end];
+        let shifted = SourceSpan::new((span.offset() - block.start).into(), span.len());
+        let inner = text.read_span(&shifted, before, after)?;
         let inner_span = inner.span();
+        // Without lines before it, the contents start at the span and
+        // miette shows their column in the snippet's header: the file's,
+        // not the excerpt's.
+        let column = if before == 0 {
+            self.excerpt
+                .column_at(span.offset())
+                .unwrap_or(inner.column())
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            self.name.clone(),
             inner.data(),
-            SourceSpan::new(
-                (inner_span.offset() + window_start).into(),
-                inner_span.len(),
-            ),
-            inner.line() + first_line,
-            inner.column(),
-            inner.line_count() + first_line,
+            SourceSpan::new((inner_span.offset() + block.start).into(), inner_span.len()),
+            inner.line() + block.first_line,
+            column,
+            inner.line_count() + block.first_line,
         )))
     }
 }
 
 /// One miette report: a message with labels in a single file, plus related
 /// reports for labels that point into other files.
-struct Report<'a> {
+struct Report {
     code: Option<String>,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedText<'a>>,
+    source: Option<ExcerptSource>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report<'a>>,
+    related: Vec<Report>,
 }
 
-impl fmt::Debug for Report<'_> {
+impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Report {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.code
             .as_ref()
@@ -169,60 +195,86 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-fn source_span(file: &SourceFile, span: Span) -> SourceSpan {
+/// A span as byte offsets clamped to the file's text.
+fn clamped(file: &SourceFile, span: Span) -> (usize, usize) {
     // miette underlines at least one column; clamp to the text so that a
     // span at the very end of a file still renders.
     let len = file.text.len();
     let start = (span.start as usize).min(len);
     let end = (span.end as usize).min(len).max(start);
-    SourceSpan::new(start.into(), end - start)
+    (start, end)
 }
 
-fn labeled(file: &SourceFile, label: &Label, primary: bool) -> LabeledSpan {
-    let span = source_span(file, label.span);
-    if primary {
-        LabeledSpan::new_primary_with_span(label.message.clone(), span)
-    } else {
-        LabeledSpan::new_with_span(label.message.clone(), span)
-    }
+/// The miette source and labels of `labels`, all in `file`; the first is
+/// the primary one when `primary` is set.
+fn snippet(
+    file: &SourceFile,
+    labels: &[&Label],
+    primary: bool,
+    width: usize,
+) -> (ExcerptSource, Vec<LabeledSpan>) {
+    let spans: Vec<(usize, usize)> = labels.iter().map(|l| clamped(file, l.span)).collect();
+    let excerpt = excerpt::excerpt(file, &spans, primary.then_some(0), width);
+    let spans = labels
+        .iter()
+        .zip(&excerpt.labels)
+        .enumerate()
+        .map(|(i, (label, placed))| {
+            let text = label.message.as_deref().map(terminal_text);
+            let span = SourceSpan::new(placed.start.into(), placed.len);
+            if primary && i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    let source = ExcerptSource {
+        name: escaped_line(&file.name).into_owned(),
+        excerpt,
+    };
+    (source, spans)
 }
 
-fn build_report<'a>(diag: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
+fn build_report(diag: &Diagnostic, sources: &SourceMap, width: usize) -> Report {
     let file_id = diag.primary.span.file;
     let file = sources.get(file_id);
-    let mut labels = vec![labeled(file, &diag.primary, true)];
+    let mut here = vec![&diag.primary];
     let mut related = Vec::new();
     for label in &diag.secondary {
         if label.span.file == file_id {
-            labels.push(labeled(file, label, false));
+            here.push(label);
         } else {
             let other = sources.get(label.span.file);
+            let (source, labels) = snippet(other, &[label], true, width);
             related.push(Report {
                 code: None,
                 message: label
                     .message
-                    .clone()
-                    .unwrap_or_else(|| "see also".to_string()),
+                    .as_deref()
+                    .map_or_else(|| "see also".to_string(), terminal_text),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(NamedText { file: other }),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    source_span(other, label.span),
-                )],
+                source: Some(source),
+                // The label's message is the report's; show the span bare.
+                labels: labels
+                    .into_iter()
+                    .map(|l| LabeledSpan::new_primary_with_span(None, *l.inner()))
+                    .collect(),
                 related: Vec::new(),
             });
         }
     }
+    let (source, labels) = snippet(file, &here, true, width);
     Report {
         code: Some(diag.code.as_str().to_string()),
-        message: diag.message.clone(),
+        message: terminal_text(&diag.message),
         severity: match diag.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         },
-        help: diag.help.clone(),
-        source: Some(NamedText { file }),
+        help: diag.help.as_deref().map(terminal_text),
+        source: Some(source),
         labels,
         related,
     }
@@ -238,7 +290,7 @@ fn render_human(diag: &Diagnostic, sources: &SourceMap, style: HumanStyle) -> St
         .with_width(style.width)
         .with_links(false)
         .with_urls(false);
-    let report = build_report(diag, sources);
+    let report = build_report(diag, sources, style.width);
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
         // Rendering into a String cannot fail for I/O reasons; should miette
@@ -257,12 +309,12 @@ fn render_plain(diag: &Diagnostic, sources: &SourceMap) -> String {
     let loc = Location::of(sources, diag.primary.span);
     format!(
         "{}:{}:{}: {}[{}]: {}\n",
-        loc.file,
+        escaped_line(loc.file),
         loc.line,
         loc.column,
         severity_word(diag.severity()),
         diag.code,
-        diag.message
+        terminal_text(&diag.message)
     )
 }
 
@@ -338,23 +390,67 @@ fn render_json(diag: &Diagnostic, sources: &SourceMap) -> String {
         help: diag.help.as_deref(),
         labels,
     };
-    let mut line = serde_json::to_string(&json).expect("diagnostics serialise to JSON");
-    line.push('\n');
-    line
+    let mut line = Vec::with_capacity(256);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut line, TerminalSafe);
+    json.serialize(&mut serializer)
+        .expect("diagnostics serialise to JSON");
+    line.push(b'\n');
+    String::from_utf8(line).expect("serde_json writes UTF-8")
+}
+
+/// JSON as serde writes it compactly, except that the characters the
+/// terminal must not see raw ([`is_escaped`]) are written as `\uXXXX` in
+/// strings too, not only the C0 controls serde escapes itself: the output
+/// may be read on a terminal, and a JSON reader decodes the same text.
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_escaped(c)) {
+            writer.write_all(&rest.as_bytes()[..i])?;
+            // Every escaped character after C0 lies in the basic plane.
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 // ---------------------------------------------------------------- github
 
-/// Escapes data of a GitHub workflow command.
+/// Escapes data of a GitHub workflow command: `%`, CR and LF as GitHub
+/// documents, so that the command stays on one line and user text cannot
+/// start another, and every other control character visibly, as in the
+/// terminal ([`escaped`]): the runner's log interprets terminal escapes.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape_github(text, false)
 }
 
-/// Escapes a property value of a GitHub workflow command.
+/// Escapes a property value of a GitHub workflow command: as data, and
+/// `:` and `,`, which end a property.
 fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    escape_github(text, true)
+}
+
+fn escape_github(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if is_escaped(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn render_github(diag: &Diagnostic, sources: &SourceMap) -> String {
