@@ -61,6 +61,7 @@ codes! {
     E0113 => "unclosed delimiter",
     E0114 => "block not allowed here",
     E0115 => "template of an emitted artifact failed",
+    E0118 => "input too large or not a regular file",
     E0201 => "duplicate item name",
     E0202 => "unknown reference",
     E0203 => "reference to an item of the wrong kind",
