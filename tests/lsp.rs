@@ -5,6 +5,8 @@
 #[path = "lsp/client.rs"]
 mod client;
 mod common;
+#[path = "lsp/replay.rs"]
+mod replay;
 
 use client::Client;
 use serde_json::{json, Value};
@@ -616,6 +618,63 @@ fn a_client_that_hangs_up_ends_the_server_with_status_1() {
     let (client, _, _) = start("hang-up");
     let status = client.hang_up();
     assert_eq!(status.code(), Some(1));
+}
+
+/// The inputs of the `lsp_messages` fuzz target, its seeds and the crashes
+/// it found, replayed through the binary (see `lsp/replay.rs`): the server
+/// ends with 0 or 1 (no abort, no signal), catches no panic of a handler
+/// and writes only well-framed messages, among them an answer to every
+/// request up to `shutdown` or `exit`.
+#[test]
+fn fuzz_inputs_of_the_language_server_replay_cleanly() {
+    let (root, cache) = project("replay");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The target's project: a few runs per range.
+    std::fs::copy(
+        repo.join("fuzz/lsp_project/processing.prod"),
+        root.join("proc9/processing.prod"),
+    )
+    .expect("copy the processing");
+    let project_uri = format!("{}/", uri(&root));
+    let mut inputs = Vec::new();
+    for dir in [
+        "fuzz/corpus/lsp_messages",
+        "tests/fixtures/fuzz/lsp_messages",
+    ] {
+        for entry in std::fs::read_dir(repo.join(dir)).expect(dir) {
+            inputs.push(entry.expect("entry").path());
+        }
+    }
+    inputs.sort();
+    assert!(inputs.len() >= 5, "{inputs:?}");
+    for path in inputs {
+        let name = path
+            .strip_prefix(&repo)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let session = replay::session(&std::fs::read(&path).expect("read"), &project_uri);
+        let requests = replay::requests_to_answer(&session);
+        let replayed = replay::run(session, &cache);
+        let code = replayed.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{name}: {:?}", replayed.status);
+        for bad in ["internal error", "panicked"] {
+            assert!(
+                !replayed.stderr.contains(bad),
+                "{name}:\n{}",
+                replayed.stderr
+            );
+        }
+        let answered: Vec<&Value> = replayed
+            .messages
+            .iter()
+            .filter(|m| m.get("method").is_none())
+            .map(|m| &m["id"])
+            .collect();
+        for id in &requests {
+            assert!(answered.contains(&id), "{name}: request {id} unanswered");
+        }
+    }
 }
 
 // ------------------------------------------------------------ editor files
