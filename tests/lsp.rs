@@ -5,6 +5,8 @@
 #[path = "lsp/client.rs"]
 mod client;
 mod common;
+#[path = "lsp/replay.rs"]
+mod replay;
 
 use client::Client;
 use serde_json::{json, Value};
@@ -512,10 +514,103 @@ fn bad_input_gets_errors_not_crashes() {
     );
     let diags = client.diagnostics(&loose_uri, |d| !d.is_empty());
     assert_eq!(codes(&diags), ["E0113"], "{diags:?}");
-    // A message that is not JSON ends the connection, not in a panic.
+    // A message that is not JSON is skipped, and so is one with a header
+    // line that is not a header; the next request is answered.
     client.write_raw(b"Content-Length: 5\r\n\r\n{oops");
+    client.write_raw(b"Content-Length: 2\r\nnot a header\r\n\r\n{}");
+    let hover = client.request(
+        "textDocument/hover",
+        at(&uri, json!({"line": 0, "character": 0})),
+    );
+    assert!(hover.is_null() || hover["contents"].is_object(), "{hover}");
+    // A header without a usable length loses the framing: the server
+    // says so and ends with status 1, neither panicking nor waiting.
+    client.write_raw(b"Content-Length: lots\r\n\r\n{}");
     let status = client.wait();
-    assert!(!status.success());
+    assert_eq!(status.code(), Some(1));
+}
+
+/// The `window/showMessage` of `E0118`, once it comes.
+fn e0118_notice(client: &mut Client) -> String {
+    let params = client.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("E0118: "))
+    });
+    assert_eq!(params["type"], 1, "an error: {params}");
+    params["message"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn an_oversized_message_is_dropped_with_e0118_and_the_next_one_answered() {
+    let (mut client, root, _) = start("oversized");
+    let path = root.join("mc12/campaign.prod");
+    let text = read(&path);
+    let uri = open(&mut client, &path, &text);
+    let limit = prodc::lsp::framing::MAX_MESSAGE_BYTES;
+    // A body one byte over the limit, really sent (in 1 MiB pieces, which
+    // the server throws away as they come).
+    let length = limit + 1;
+    client.write_raw(format!("Content-Length: {length}\r\n\r\n").as_bytes());
+    let piece = vec![b' '; 1 << 20];
+    let mut left = length;
+    while left > 0 {
+        let n = left.min(piece.len() as u64) as usize;
+        client.write_raw(&piece[..n]);
+        left -= n as u64;
+    }
+    let message = e0118_notice(&mut client);
+    assert!(
+        message.contains(&format!("message of {length} bytes (512 MiB)")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("the limit of {limit} bytes (512 MiB)")),
+        "{message}"
+    );
+    let position = position(&text, "Y4S", 0, 1);
+    let hover = client.request("textDocument/hover", at(&uri, position));
+    assert!(hover["contents"]["value"].is_string(), "{hover}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_claimed_terabyte_is_reported_at_once_without_aborting() {
+    let (mut client, _, _) = start("terabyte");
+    // The claim alone: the server reports it before any of the body comes,
+    // allocates none of it, and reads what follows as that body.
+    client.write_raw(b"Content-Length: 1000000000000\r\n\r\n");
+    let message = e0118_notice(&mut client);
+    assert!(
+        message.contains("message of 1000000000000 bytes (953674 MiB)"),
+        "{message}"
+    );
+    assert!(message.contains("help: "), "{message}");
+    client.write_raw(&vec![b'x'; 1 << 20]);
+    let request = json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown"});
+    client.send(&request);
+    // Still running, neither aborted nor answering from inside the body:
+    // hanging up ends it the ordinary way, with status 1.
+    let status = client.hang_up();
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn a_header_line_of_a_megabyte_is_thrown_away_as_it_comes() {
+    let (mut client, root, _) = start("long-header");
+    let path = root.join("mc12/campaign.prod");
+    let text = read(&path);
+    let uri = open(&mut client, &path, &text);
+    // A megabyte without a line end, in pieces; then the rest of that
+    // message's header and its body, which is skipped with it.
+    for _ in 0..16 {
+        client.write_raw(&vec![b'X'; 1 << 16]);
+    }
+    client.write_raw(b"\r\nContent-Length: 2\r\n\r\n{}");
+    let position = position(&text, "Y4S", 0, 1);
+    let hover = client.request("textDocument/hover", at(&uri, position));
+    assert!(hover["contents"]["value"].is_string(), "{hover}");
+    assert!(client.shutdown().success());
 }
 
 #[test]
@@ -523,6 +618,63 @@ fn a_client_that_hangs_up_ends_the_server_with_status_1() {
     let (client, _, _) = start("hang-up");
     let status = client.hang_up();
     assert_eq!(status.code(), Some(1));
+}
+
+/// The inputs of the `lsp_messages` fuzz target, its seeds and the crashes
+/// it found, replayed through the binary (see `lsp/replay.rs`): the server
+/// ends with 0 or 1 (no abort, no signal), catches no panic of a handler
+/// and writes only well-framed messages, among them an answer to every
+/// request up to `shutdown` or `exit`.
+#[test]
+fn fuzz_inputs_of_the_language_server_replay_cleanly() {
+    let (root, cache) = project("replay");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The target's project: a few runs per range.
+    std::fs::copy(
+        repo.join("fuzz/lsp_project/processing.prod"),
+        root.join("proc9/processing.prod"),
+    )
+    .expect("copy the processing");
+    let project_uri = format!("{}/", uri(&root));
+    let mut inputs = Vec::new();
+    for dir in [
+        "fuzz/corpus/lsp_messages",
+        "tests/fixtures/fuzz/lsp_messages",
+    ] {
+        for entry in std::fs::read_dir(repo.join(dir)).expect(dir) {
+            inputs.push(entry.expect("entry").path());
+        }
+    }
+    inputs.sort();
+    assert!(inputs.len() >= 5, "{inputs:?}");
+    for path in inputs {
+        let name = path
+            .strip_prefix(&repo)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let session = replay::session(&std::fs::read(&path).expect("read"), &project_uri);
+        let requests = replay::requests_to_answer(&session);
+        let replayed = replay::run(session, &cache);
+        let code = replayed.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{name}: {:?}", replayed.status);
+        for bad in ["internal error", "panicked"] {
+            assert!(
+                !replayed.stderr.contains(bad),
+                "{name}:\n{}",
+                replayed.stderr
+            );
+        }
+        let answered: Vec<&Value> = replayed
+            .messages
+            .iter()
+            .filter(|m| m.get("method").is_none())
+            .map(|m| &m["id"])
+            .collect();
+        for id in &requests {
+            assert!(answered.contains(&id), "{name}: request {id} unanswered");
+        }
+    }
 }
 
 // ------------------------------------------------------------ editor files

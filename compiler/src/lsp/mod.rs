@@ -11,10 +11,14 @@
 //! [`crate::fmt`] ([`handlers`]). Positions are converted between the
 //! protocol's UTF-16 columns and byte offsets in [`position`].
 //!
-//! The server logs to stderr only; stdout carries the protocol.
+//! The server logs to stderr only; stdout carries the protocol. Its IO
+//! ([`transport`]) frames the messages itself ([`framing`]), checking
+//! every size before reading, so that an oversized or malformed message
+//! is dropped and the server goes on.
 
 pub mod complete;
 pub mod diagnostics;
+pub mod framing;
 pub mod handlers;
 pub mod hover;
 pub mod index;
@@ -24,6 +28,7 @@ pub mod schema;
 pub mod server;
 pub mod state;
 pub mod stdlib;
+pub mod transport;
 pub mod uri;
 pub mod vfs;
 
@@ -33,7 +38,13 @@ pub use state::State;
 /// Runs the server on stdin and stdout until the client says `exit`;
 /// returns the process exit code.
 pub fn run_stdio() -> u8 {
-    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let (connection, writer) = match transport::stdio() {
+        Ok(started) => started,
+        Err(err) => {
+            eprintln!("prodc lsp: cannot start: {err}");
+            return 1;
+        }
+    };
     let code = match server::serve(&connection) {
         Ok(code) => code,
         Err(err) => {
@@ -41,9 +52,9 @@ pub fn run_stdio() -> u8 {
             1
         }
     };
-    // The writer thread ends when the last sender is dropped.
+    // The writer thread ends when the server's sender is dropped.
     drop(connection);
-    if let Err(err) = io_threads.join() {
+    if let Err(err) = writer.join() {
         eprintln!("prodc lsp: {err}");
     }
     code

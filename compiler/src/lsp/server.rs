@@ -2,9 +2,10 @@
 //! (document changes) and requests in order, with diagnostics published
 //! once the changes stop coming for a moment.
 //!
-//! Synchronous, one thread besides `lsp-server`'s reader and writer: a
-//! request is answered after every change received before it has been
-//! analysed. A handler that panics is a bug; it is caught, logged to stderr
+//! Synchronous, one thread besides the reader and writer of
+//! [`super::transport`] (or none, over `Connection::memory()` with the
+//! messages queued, as the `lsp_messages` fuzz target runs it): a request
+//! is answered after every change received before it has been analysed. A handler that panics is a bug; it is caught, logged to stderr
 //! and answered with an internal error, and the server goes on.
 
 use super::handlers;
