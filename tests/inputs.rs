@@ -383,3 +383,20 @@ fn a_manifest_whose_name_holds_a_control_character_is_e0111() {
     );
     assert!(messages[1].contains("\\u{202e}"), "{messages:?}");
 }
+
+/// What the command line prints itself (not only its diagnostics) shows a
+/// control character of an argument or a file name escaped.
+#[test]
+fn messages_of_the_command_line_escape_control_characters() {
+    let dir = scratch("escape");
+    for args in [
+        vec!["check", "no\u{1b}[2Jsuch"],
+        vec!["fmt", "x\u{1b}]0;title\u{7}.prod"],
+    ] {
+        let out = prodc(&args, &dir);
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{all}");
+        assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{all:?}");
+        assert!(all.contains("\\u{1b}"), "{all:?}");
+    }
+}

@@ -8,6 +8,16 @@
 //! touches the disk and the terminal. Diagnostics ([`diagnostics`]) carry
 //! [`source::Span`]s and become miette reports only when rendered.
 
+/// `eprintln!` for what the command line and the language server print
+/// themselves: the text (file names, arguments, values from manifests) is
+/// shown with its control characters escaped, never sent to the terminal
+/// raw, as diagnostics are ([`diagnostics::escape`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::diagnostics::escape::escaped(&format!($($arg)*)))
+    };
+}
+
 pub mod check;
 pub mod chunks;
 pub mod cli;

@@ -51,7 +51,7 @@ impl Version<'_> {
         };
         if checked.has_errors() {
             if format == MessageFormat::Human {
-                eprintln!(
+                say!(
                     "note: the {role} version ({}) has errors; versions are compared only when both check clean",
                     self.label()
                 );

@@ -70,7 +70,7 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
     let files = match files(&targets) {
         Ok(files) => files,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            say!("error: {msg}");
             return 2;
         }
     };
@@ -87,7 +87,7 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
         let text = match read {
             Ok(text) => text,
             Err(err) => {
-                eprintln!("error: cannot read `{}`: {err}", path.display());
+                say!("error: cannot read `{}`: {err}", path.display());
                 return 2;
             }
         };
@@ -100,7 +100,7 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
             Ok(formatted) if formatted != text => {
                 if !check {
                     if let Err(err) = write_atomically(path, &formatted) {
-                        eprintln!(
+                        say!(
                             "error: cannot write `{}`: {}",
                             path.display(),
                             err.to_string().to_lowercase()

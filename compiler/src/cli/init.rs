@@ -60,7 +60,7 @@ fn create_new(path: &Path, text: &str) -> std::io::Result<()> {
 
 pub fn run_init(dir: &Path, force: bool) -> u8 {
     if let Err(err) = std::fs::create_dir_all(dir) {
-        eprintln!(
+        say!(
             "error: cannot create `{}`: {}",
             dir.display(),
             err.to_string().to_lowercase()
@@ -71,7 +71,7 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
         .map(|mut d| d.next().is_some())
         .unwrap_or(true);
     if non_empty && !force {
-        eprintln!(
+        say!(
             "error: `{}` is not empty; use `prodc init --force` to add the missing files (existing files are never overwritten)",
             dir.display()
         );
@@ -89,7 +89,7 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
         (".gitignore", "/out/\n/.out.prodc.lock\n"),
     ];
     let Ok(root) = dir.canonicalize() else {
-        eprintln!("error: cannot open `{}`", dir.display());
+        say!("error: cannot open `{}`", dir.display());
         return 2;
     };
     for (rel, text) in files {
@@ -97,11 +97,11 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
         // `symlink_metadata`: a link is kept as it is, also when it leads
         // nowhere (writing to it would create its target).
         if path.symlink_metadata().is_ok() {
-            eprintln!("note: kept the existing `{}`", path.display());
+            say!("note: kept the existing `{}`", path.display());
             continue;
         }
         if let Some(outside) = leads_outside(&root, rel) {
-            eprintln!(
+            say!(
                 "error: `{}` leads outside `{}` through a symbolic link; nothing is written there",
                 dir.join(outside).display(),
                 dir.display()
@@ -113,7 +113,7 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| create_new(&path, text));
         if let Err(err) = written {
-            eprintln!(
+            say!(
                 "error: cannot write `{}`: {}",
                 path.display(),
                 err.to_string().to_lowercase()
@@ -121,7 +121,7 @@ pub fn run_init(dir: &Path, force: bool) -> u8 {
             return 2;
         }
     }
-    eprintln!(
+    say!(
         "created a prodc project in `{}`; next: prodc check {0} && prodc build {0}",
         dir.display()
     );

@@ -71,7 +71,7 @@ impl OutputLock {
             Err(TryLockError::WouldBlock) => {
                 // Like cargo: one line, so that a build that seems to hang
                 // says what it waits for.
-                eprintln!(
+                say!(
                     "note: waiting for another build of `{}` to finish (lock file `{}`)",
                     out.display(),
                     path.display()

@@ -353,7 +353,7 @@ pub(crate) fn stdout(text: &str) {
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     2
 }
 
@@ -546,7 +546,7 @@ fn run_build(project: &Path, options: &BuildOptions<'_>, format: MessageFormat) 
     let code = match build_into(&checked, &names, &out_dir, early, templates, wait) {
         Ok(files) => {
             if format == MessageFormat::Human {
-                eprintln!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
+                say!("wrote {} to `{}`", plural(files, "file"), out_dir.display());
             }
             0
         }
@@ -695,7 +695,7 @@ fn build_targets<'a>(
         if emit::find_target(name).is_some() {
             names.push(name);
         } else if format == MessageFormat::Human {
-            eprintln!("note: target `{name}` of `[build] targets` is not emitted by this version of prodc");
+            say!("note: target `{name}` of `[build] targets` is not emitted by this version of prodc");
         }
     }
     names
@@ -765,7 +765,7 @@ fn run_explain(code: &str) -> u8 {
             0
         }
         None => {
-            eprintln!("error: unknown diagnostic code `{code}`; codes look like E0402 or W0410");
+            say!("error: unknown diagnostic code `{code}`; codes look like E0402 or W0410");
             1
         }
     }

@@ -141,7 +141,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     super::stdout(&plan.text(&format!("`{current_name}`")));
     if let Some(out) = args.out {
         if let Err(err) = std::fs::write(out, plan.json()) {
-            eprintln!(
+            say!(
                 "error: cannot write `{}`: {}",
                 out.display(),
                 err.to_string().to_lowercase()

@@ -41,21 +41,21 @@ pub fn run_stdio() -> u8 {
     let (connection, writer) = match transport::stdio() {
         Ok(started) => started,
         Err(err) => {
-            eprintln!("prodc lsp: cannot start: {err}");
+            say!("prodc lsp: cannot start: {err}");
             return 1;
         }
     };
     let code = match server::serve(&connection) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("prodc lsp: {err}");
+            say!("prodc lsp: {err}");
             1
         }
     };
     // The writer thread ends when the server's sender is dropped.
     drop(connection);
     if let Err(err) = writer.join() {
-        eprintln!("prodc lsp: {err}");
+        say!("prodc lsp: {err}");
     }
     code
 }

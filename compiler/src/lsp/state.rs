@@ -54,7 +54,7 @@ impl Workspace {
         let base: Box<dyn Vfs> = match DiskVfs::open(&root) {
             Ok(disk) => Box::new(disk),
             Err(err) => {
-                eprintln!("prodc lsp: cannot open `{}`: {err}", root.display());
+                say!("prodc lsp: cannot open `{}`: {err}", root.display());
                 Box::new(MemoryVfs::new())
             }
         };
@@ -193,7 +193,7 @@ impl State {
     ) {
         let encoding = self.encoding;
         let Some(doc) = self.docs.get_mut(uri.as_str()) else {
-            eprintln!(
+            say!(
                 "prodc lsp: change of a document that is not open: {}",
                 uri.as_str()
             );
@@ -322,7 +322,7 @@ impl State {
                     let dir = self.cache_dir.as_deref();
                     self.std_dir = Some(dir.and_then(|d| stdlib::materialize(&checked.project, d)));
                 }
-                eprintln!(
+                say!(
                     "prodc lsp: checked `{}` in {} ms ({} of {} files parsed, {} diagnostics)",
                     root.display(),
                     started.elapsed().as_millis(),
@@ -333,7 +333,7 @@ impl State {
                 ws.checked = Some(checked);
             }
             Err(err) => {
-                eprintln!("prodc lsp: cannot load `{}`: {err}", root.display());
+                say!("prodc lsp: cannot load `{}`: {err}", root.display());
                 ws.error = Some(err);
             }
         }

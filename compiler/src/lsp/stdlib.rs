@@ -45,7 +45,7 @@ pub fn materialize(project: &Project, cache: &Path) -> Option<PathBuf> {
         }
         let path = dir.join(file_name(&file.name));
         if let Err(err) = write_read_only(&path, &file.text) {
-            eprintln!(
+            say!(
                 "prodc lsp: cannot write the standard library to `{}`: {err}",
                 path.display()
             );

@@ -49,11 +49,11 @@ pub fn stdio() -> io::Result<(Connection, Writer)> {
             // under stdout's lock, so their bytes never interleave.
             let notify = |message: Message| {
                 if let Err(err) = message.write(&mut io::stdout().lock()) {
-                    eprintln!("prodc lsp: cannot write to the client: {err}");
+                    say!("prodc lsp: cannot write to the client: {err}");
                 }
             };
             if let Some(problem) = pump(input, &to_server, notify) {
-                eprintln!("prodc lsp: {problem}; no more messages are read");
+                say!("prodc lsp: {problem}; no more messages are read");
             }
         })?;
     let writer = thread::Builder::new()
@@ -88,7 +88,7 @@ pub fn pump(
             }
             Next::Skipped(problem) => {
                 let text = describe(&problem);
-                eprintln!("prodc lsp: {text}");
+                say!("prodc lsp: {text}");
                 if problem.code().is_some() {
                     notify(show_message(text));
                 }
