@@ -47,31 +47,24 @@ pub fn shown_len(c: char) -> usize {
 /// `text` with every escaped character in its visible form; borrowed when
 /// there is none, which is nearly always.
 pub fn escaped(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_escaped) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_escaped(c) {
-            push_escape(&mut out, c);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped_where(text, is_escaped)
 }
 
 /// `text` on one line: escaped as by [`escaped`], and line feeds and tabs
 /// too. For file names, which are printed where a line break would break
 /// the layout around them.
 pub fn escaped_line(text: &str) -> Cow<'_, str> {
-    let one_line = |c: char| is_escaped(c) || c == '\n' || c == '\t';
-    if !text.chars().any(one_line) {
+    escaped_where(text, |c| is_escaped(c) || c == '\n' || c == '\t')
+}
+
+/// `text` with the characters that `escape` picks in their visible form.
+fn escaped_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if one_line(c) {
+        if escape(c) {
             push_escape(&mut out, c);
         } else {
             out.push(c);
