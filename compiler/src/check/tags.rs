@@ -211,29 +211,12 @@ fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut V
     }
 }
 
-/// The tags of each `base` cycle, reported once per cycle.
+/// The tags of each `base` cycle, reported once per cycle (found in one
+/// walk over all tags: walking each tag's chain to its end would be cubic
+/// over a long chain).
 fn base_cycles(model: &Model, diags: &mut Vec<Diagnostic>) {
-    let mut reported: BTreeSet<TagId> = BTreeSet::new();
-    for start in 0..model.tags.len() {
-        let start = TagId(start as u32);
-        let mut path: Vec<TagId> = Vec::new();
-        let mut at = Some(start);
-        while let Some(id) = at {
-            if let Some(pos) = path.iter().position(|&p| p == id) {
-                let mut cycle = path[pos..].to_vec();
-                if cycle.iter().all(|t| !reported.contains(t)) {
-                    // Start the cycle at its first tag, so that the report
-                    // does not depend on where the walk entered it.
-                    let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
-                    cycle.rotate_left(first);
-                    reported.extend(cycle.iter().copied());
-                    diags.push(cycle_diagnostic(model, &cycle));
-                }
-                break;
-            }
-            path.push(id);
-            at = model.tag(id).base.as_ref().map(|b| b.value);
-        }
+    for cycle in super::base_forest::base_cycles(model) {
+        diags.push(cycle_diagnostic(model, &cycle));
     }
 }
 
@@ -280,9 +263,12 @@ fn cycle_diagnostic(model: &Model, cycle: &[TagId]) -> Diagnostic {
 /// (reported as `E0602`) stops the walk.
 pub fn base_chain(model: &Model, tag: TagId) -> Vec<TagId> {
     let mut chain = Vec::new();
+    // A set beside the chain: looking for a repeat in the chain itself
+    // makes a walk of `n` tags take `n²/2` steps.
+    let mut seen = BTreeSet::new();
     let mut at = Some(tag);
     while let Some(id) = at {
-        if chain.contains(&id) {
+        if !seen.insert(id) {
             break;
         }
         chain.push(id);
