@@ -221,33 +221,42 @@ impl<K: Ord + Copy, V: Copy> Layered<K, V> {
 /// them: by name, each with the tag it comes from.
 pub type Content<'m> = BTreeMap<&'m str, (TagId, &'m Payload)>;
 
-/// Calls `visit` with every tag and its effective payloads, each tag once,
-/// in one walk: linear in the tags and the payloads they hold. The tags of
-/// a `base` cycle and those based on them (an error, `E0602`) are computed
-/// one at a time instead, each walking its own chain.
+/// Calls `visit` with every tag that is `wanted` and its effective
+/// payloads, each tag once, in one walk: linear in the tags and the
+/// payloads they hold. The tags of a `base` cycle and those based on them
+/// (an error, `E0602`) are computed one at a time instead, each walking its
+/// own chain.
 pub fn for_each_content<'m>(
     model: &'m Model,
     forest: &BaseForest,
+    wanted: impl Fn(TagId) -> bool,
     mut visit: impl FnMut(TagId, &Content<'m>),
 ) {
     let mut content: Layered<&'m str, (TagId, &'m Payload)> = Layered::default();
+    let alone = super::tags::effective_payloads;
     // Inside a cycle's trees, where the running map does not apply.
     let mut in_cycle = false;
     forest.walk(|step| match step {
-        Step::Enter(tag) if in_cycle => visit(tag, &super::tags::effective_payloads(model, tag)),
+        Step::Enter(tag) if in_cycle => {
+            if wanted(tag) {
+                visit(tag, &alone(model, tag));
+            }
+        }
         Step::Enter(tag) => {
             content.push();
             for p in &model.tag(tag).payloads {
                 content.insert(p.name.text.as_str(), (tag, p));
             }
-            visit(tag, content.map());
+            if wanted(tag) {
+                visit(tag, content.map());
+            }
         }
         Step::Leave(_) if in_cycle => {}
         Step::Leave(_) => content.pop(),
         Step::EnterCycle(tags) => {
             in_cycle = true;
-            for &tag in tags {
-                visit(tag, &super::tags::effective_payloads(model, tag));
+            for &tag in tags.iter().filter(|&&t| wanted(t)) {
+                visit(tag, &alone(model, tag));
             }
         }
         Step::LeaveCycle(_) => in_cycle = false,
@@ -255,9 +264,11 @@ pub fn for_each_content<'m>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::find_cycles;
+pub(crate) mod tests {
+    use super::{find_cycles, for_each_content, BaseForest};
+    use crate::check::tags::effective_payloads;
     use crate::model::TagId;
+    use crate::project::MemoryVfs;
 
     fn cycles(bases: &[Option<u32>]) -> Vec<Vec<u32>> {
         find_cycles(bases.len(), |t| bases[t].map(TagId))
@@ -271,5 +282,78 @@ mod tests {
         // 0 → 3 → 2 → 3; 1 alone; 4 → 5 → 4; 6 → 6.
         let bases = [Some(3), None, Some(3), Some(2), Some(5), Some(4), Some(6)];
         assert_eq!(cycles(&bases), vec![vec![2, 3], vec![4, 5], vec![6]]);
+    }
+
+    /// A project of `n` tags with bases and payloads drawn from `seed`
+    /// (cycles included unless `acyclic`, where a tag's base comes before
+    /// it), and calibrations producing into them.
+    pub(crate) fn random_tags(seed: u64, n: usize, acyclic: bool) -> MemoryVfs {
+        let mut state = seed;
+        let mut draw = |below: usize| {
+            // A 64-bit linear congruential generator (Knuth's MMIX).
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % below
+        };
+        let mut text = String::new();
+        for t in 0..n {
+            text.push_str(&format!("globaltag t{t} {{\n  id = {t}\n"));
+            let base = match draw(4) {
+                0 => None,
+                _ if acyclic && t == 0 => None,
+                _ if acyclic => Some(draw(t)),
+                _ => Some(draw(n)),
+            };
+            if let Some(base) = base {
+                text.push_str(&format!("  base = t{base}\n"));
+            }
+            for name in ["A", "B", "C", "D", "E"] {
+                if draw(3) == 0 {
+                    text.push_str(&format!("  payload {name} {{ 0:0 .. rev {t} }}\n"));
+                }
+            }
+            text.push_str("}\n");
+        }
+        for c in 0..n {
+            let after = (c > 0 && draw(2) == 0).then(|| draw(c));
+            text.push_str(&format!("calibration c{c} {{\n"));
+            if let Some(after) = after {
+                text.push_str(&format!("  after = [c{after}]\n"));
+            }
+            let name = ["A", "B", "C", "D", "E"][draw(5)];
+            text.push_str(&format!(
+                "  produces = [{name}]\n  into = t{}\n}}\n",
+                draw(n)
+            ));
+        }
+        MemoryVfs::new()
+            .with("Prod.toml", "[project]\nname = \"t\"\nsource = \"src\"\n")
+            .with("src/tags.prod", text)
+    }
+
+    #[test]
+    fn the_walk_gives_every_tag_the_content_of_its_own_chain() {
+        for seed in 0..40 {
+            let checked = crate::check(&random_tags(seed, 12, false)).expect("loads");
+            let model = &checked.model;
+            let mut visited = vec![0; model.tags.len()];
+            for_each_content(
+                model,
+                &BaseForest::new(model),
+                |_| true,
+                |tag, content| {
+                    visited[tag.index()] += 1;
+                    let alone = effective_payloads(model, tag);
+                    let key = |(name, (t, p)): (&&str, &(TagId, &crate::model::Payload))| {
+                        (name.to_string(), *t, p.name.text.clone())
+                    };
+                    let walked: Vec<_> = content.iter().map(key).collect();
+                    let expected: Vec<_> = alone.iter().map(key).collect();
+                    assert_eq!(walked, expected, "seed {seed}, tag {tag:?}");
+                },
+            );
+            assert!(visited.iter().all(|&v| v == 1), "seed {seed}: {visited:?}");
+        }
     }
 }
