@@ -34,7 +34,6 @@ const USAGE: &str = "usage: cargo run -p xtask --release -- gen-big [--scale S] 
        cargo run -p xtask --release -- gen-chains --calibrations N --tags M [--cycle] --out DIR
 
 gen-big:
-
 Writes a synthetic prodc project for the production-scale benchmark into DIR:
 DIR/Prod.toml, DIR/manifests/tags/tagNN.prod, DIR/manifests/campaigns/campNN.prod
 and the same facts as one JSON document, DIR/big.json.
