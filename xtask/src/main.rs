@@ -1,8 +1,8 @@
 //! Developer tasks of the `prodc` workspace, run as
 //! `cargo run -p xtask --release -- TASK …`.
 //!
-//! The only task is `gen-big --scale S --out DIR`, which writes the synthetic
-//! project of the production-scale benchmark (`scripts/bench.sh`):
+//! `gen-big --scale S --out DIR` writes the synthetic project of the
+//! production-scale benchmark (`scripts/bench.sh`):
 //!
 //! - `DIR/Prod.toml` (project `big`, sources in `manifests/`, output `out/`);
 //! - `DIR/manifests/tags/tagNN.prod`: 10 strict global tags of 1,000 payloads
@@ -17,6 +17,13 @@
 //! The scale multiplies the payloads per tag and the samples per campaign;
 //! the numbers of tags, campaigns and IoVs per payload stay fixed. The output
 //! depends on the scale only, so two runs write identical files.
+//!
+//! `gen-chains --calibrations N --tags M [--cycle] --out DIR` writes the
+//! project of the stress test (`.ci/stress.sh`): a chain of N calibrations,
+//! each `after` the one before, and a chain of M global tags, each the
+//! `base` of the next (`chains.rs`).
+
+mod chains;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -24,7 +31,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo run -p xtask --release -- gen-big [--scale S] --out DIR
+       cargo run -p xtask --release -- gen-chains --calibrations N --tags M [--cycle] --out DIR
 
+gen-big:
 Writes a synthetic prodc project for the production-scale benchmark into DIR:
 DIR/Prod.toml, DIR/manifests/tags/tagNN.prod, DIR/manifests/campaigns/campNN.prod
 and the same facts as one JSON document, DIR/big.json.
@@ -34,7 +43,15 @@ and 20 campaigns x 500 samples x 2 productions (20,000 productions). The scale
 multiplies the payloads per tag and the samples per campaign (0 < S <= 100).
 
 DIR must not exist, be empty, or hold an earlier gen-big project (which is
-replaced).";
+replaced).
+
+gen-chains:
+Writes the project of the stress test into DIR: N calibrations, each `after`
+the one before it, M global tags, each based on the one before it, and a
+processing after the last calibration using the last tag (N, M >= 1). With
+--cycle the first calibration also waits for the last one (one `after`
+cycle through all of them). DIR must not exist, be empty, or hold an earlier
+gen-chains project (which is replaced).";
 
 /// The number of global tags, whatever the scale.
 const TAGS: usize = 10;
@@ -413,10 +430,116 @@ fn parse_gen_big(args: &[String]) -> Result<GenBig, String> {
     Ok(GenBig { scale, out })
 }
 
+/// The options of `gen-chains`.
+struct GenChains {
+    chains: chains::Chains,
+    out: PathBuf,
+}
+
+/// Parses the arguments after `gen-chains`.
+fn parse_gen_chains(args: &[String]) -> Result<GenChains, String> {
+    let mut calibrations = None;
+    let mut tags = None;
+    let mut cycle = false;
+    let mut out = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| rest.next().cloned())
+                .ok_or_else(|| format!("`{name}` needs a value"))
+        };
+        let count = |text: String| match text.parse::<usize>() {
+            Ok(n) if (1..=10_000_000).contains(&n) => Ok(n),
+            _ => Err(format!(
+                "`{name}` takes a count from 1 to 10000000, not `{text}`"
+            )),
+        };
+        match name {
+            "--calibrations" => calibrations = Some(count(value()?)?),
+            "--tags" => tags = Some(count(value()?)?),
+            "--cycle" if inline.is_none() => cycle = true,
+            "--out" => out = Some(PathBuf::from(value()?)),
+            _ => return Err(format!("unknown argument `{arg}`")),
+        }
+    }
+    Ok(GenChains {
+        chains: chains::Chains {
+            calibrations: calibrations.ok_or("`--calibrations N` is required")?,
+            tags: tags.ok_or("`--tags M` is required")?,
+            cycle,
+        },
+        out: out.ok_or("`--out DIR` is required")?,
+    })
+}
+
+/// `gen-chains`: writes the chain project into `out`, replacing an earlier
+/// one (its manifests are removed first, so no file of a longer chain is
+/// left behind).
+fn gen_chains(options: &GenChains) -> Result<(), String> {
+    let out = &options.out;
+    let fail = |what: &str, path: &Path, err: io::Error| {
+        format!("cannot {what} `{}`: {err}", path.display())
+    };
+    match fs::read_dir(out) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Err(fail("read", out, err)),
+        Ok(mut entries) => {
+            let empty = entries.next().is_none();
+            let ours =
+                fs::read_to_string(out.join("Prod.toml")).is_ok_and(|t| t == chains::PROD_TOML);
+            if !empty && !ours {
+                return Err(format!(
+                    "`{}` is neither empty nor a project written by gen-chains; choose another directory",
+                    out.display()
+                ));
+            }
+            let manifests = out.join("manifests");
+            if manifests.exists() {
+                fs::remove_dir_all(&manifests).map_err(|e| fail("remove", &manifests, e))?;
+            }
+        }
+    }
+    let mut bytes = 0;
+    for (path, text) in options.chains.files() {
+        let path = out.join(path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| fail("create", dir, e))?;
+        }
+        bytes += text.len();
+        write_file(&path, |w| w.write_all(text.as_bytes()))?;
+    }
+    let chains = options.chains;
+    println!(
+        "wrote {}: {} chained calibrations, {} chained tags{} ({bytes} bytes)",
+        out.display(),
+        chains.calibrations,
+        chains.tags,
+        if chains.cycle {
+            ", the first calibration after the last"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// A task with its options.
+enum Task {
+    Big(GenBig),
+    Chains(GenChains),
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("gen-big") => {}
+    let task = args.first().map(String::as_str);
+    match task {
+        Some("gen-big" | "gen-chains") => {}
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -434,14 +557,23 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    let options = match parse_gen_big(&args[1..]) {
-        Ok(options) => options,
+    let run = if task == Some("gen-chains") {
+        parse_gen_chains(&args[1..]).map(Task::Chains)
+    } else {
+        parse_gen_big(&args[1..]).map(Task::Big)
+    };
+    let run = match run {
+        Ok(run) => run,
         Err(err) => {
             eprintln!("error: {err}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match gen_big(options.scale, &options.out) {
+    let done = match run {
+        Task::Big(options) => gen_big(options.scale, &options.out),
+        Task::Chains(options) => gen_chains(&options),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

@@ -3,6 +3,7 @@
 //! payloads missing from the receiving tag (`E0604`) and payloads produced
 //! twice into one tag (`E0605`).
 
+use super::base_forest::{BaseForest, Layered, Step};
 use super::tags::effective_payloads;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::graph::{DependencyGraph, Node};
@@ -11,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn check(model: &Model, diags: &mut Vec<Diagnostic>) {
     let graph = DependencyGraph::build(model);
+    let receivers = receivers(model);
     cycles(model, &graph, diags);
-    produced_payloads(model, diags);
-    hierarchy(model, &graph, diags);
+    produced_payloads(model, &receivers, diags);
+    hierarchy(model, &graph, &receivers, diags);
 }
 
 /// The name of a node for messages: "calibration `x`".
@@ -80,14 +82,74 @@ fn cycles(model: &Model, graph: &DependencyGraph, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn produced_payloads(model: &Model, diags: &mut Vec<Diagnostic>) {
+/// The calibrations receiving into each tag, in model order.
+fn receivers(model: &Model) -> Vec<Vec<CalibrationId>> {
+    let mut receivers = vec![Vec::new(); model.tags.len()];
+    for (i, c) in model.calibrations.iter().enumerate() {
+        if let Some(into) = &c.into {
+            receivers[into.value.index()].push(CalibrationId(i as u32));
+        }
+    }
+    receivers
+}
+
+/// The produced payloads that the receiving tag's effective content lacks,
+/// as (calibration, index in its `produces`), for every calibration in one
+/// walk of the `base` forest: computing the content of each receiving tag
+/// on its own is quadratic over a chain of tags.
+fn missing_products<'m>(
+    model: &'m Model,
+    receivers: &[Vec<CalibrationId>],
+) -> BTreeSet<(usize, usize)> {
+    let mut missing = BTreeSet::new();
+    // The payload names of the tags entered: on entering a tag, those of
+    // its whole chain.
+    let mut names: Layered<&'m str, ()> = Layered::default();
+    let add = |names: &mut Layered<&'m str, ()>, tag: TagId| {
+        for p in &model.tag(tag).payloads {
+            names.insert(p.name.text.as_str(), ());
+        }
+    };
+    let mut answer = |names: &Layered<&'m str, ()>, tag: TagId| {
+        for &c in &receivers[tag.index()] {
+            for (j, p) in model.calibration(c).produces.iter().enumerate() {
+                if names.get(&p.text.as_str()).is_none() {
+                    missing.insert((c.index(), j));
+                }
+            }
+        }
+    };
+    BaseForest::new(model).walk(|step| match step {
+        Step::Enter(tag) => {
+            names.push();
+            add(&mut names, tag);
+            answer(&names, tag);
+        }
+        Step::EnterCycle(tags) => {
+            names.push();
+            for &tag in tags {
+                add(&mut names, tag);
+            }
+            for &tag in tags {
+                answer(&names, tag);
+            }
+        }
+        Step::Leave(_) | Step::LeaveCycle(_) => names.pop(),
+    });
+    missing
+}
+
+fn produced_payloads(model: &Model, receivers: &[Vec<CalibrationId>], diags: &mut Vec<Diagnostic>) {
+    let missing = missing_products(model, receivers);
     let mut producers: BTreeMap<(TagId, &str), (CalibrationId, &Name)> = BTreeMap::new();
     for (i, c) in model.calibrations.iter().enumerate() {
         let Some(into) = &c.into else { continue };
         let tag = model.tag(into.value);
-        let content = effective_payloads(model, into.value);
-        for payload in &c.produces {
-            if !content.contains_key(payload.text.as_str()) {
+        // The tag's content, for suggestions only.
+        let mut content = None;
+        for (j, payload) in c.produces.iter().enumerate() {
+            if missing.contains(&(i, j)) {
+                let content = content.get_or_insert_with(|| effective_payloads(model, into.value));
                 let mut diag = Diagnostic::new(
                     Code::E0604,
                     format!(
@@ -135,18 +197,52 @@ fn produced_payloads(model: &Model, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The tags of a stack and of their base chains.
-fn stack_tags(model: &Model, stack: &[Spanned<TagId>]) -> BTreeMap<TagId, Spanned<TagId>> {
-    let mut tags = BTreeMap::new();
-    for entry in stack {
-        for id in super::tags::base_chain(model, entry.value) {
-            tags.entry(id).or_insert_with(|| entry.clone());
-        }
-    }
-    tags
+/// What the hierarchy rule needs of a tag stack, the same for every user
+/// of the stack (the calibrations reading the output of one processing
+/// share its stack): computed once per stack.
+struct StackFacts {
+    /// The calibrations receiving into a tag of the stack or of a base
+    /// chain of one, in model order, that produce payloads the stack
+    /// holds: each with the index of the stack entry that brings the tag
+    /// and the indices in its `produces` of the payloads used.
+    producers: Vec<(CalibrationId, usize, Vec<usize>)>,
 }
 
-fn hierarchy(model: &Model, graph: &DependencyGraph, diags: &mut Vec<Diagnostic>) {
+fn stack_facts(model: &Model, stack: &[TagId], receivers: &[Vec<CalibrationId>]) -> StackFacts {
+    // The tags of the stack and of their base chains, each with the first
+    // entry bringing it.
+    let mut tags: BTreeMap<TagId, usize> = BTreeMap::new();
+    for (n, &entry) in stack.iter().enumerate() {
+        for id in super::tags::base_chain(model, entry) {
+            tags.entry(id).or_insert(n);
+        }
+    }
+    let present: BTreeSet<&str> = stack
+        .iter()
+        .flat_map(|&t| effective_payloads(model, t).into_keys())
+        .collect();
+    let mut producers: Vec<(CalibrationId, usize, Vec<usize>)> = Vec::new();
+    for (&tag, &entry) in &tags {
+        for &c in &receivers[tag.index()] {
+            let used: Vec<usize> = (model.calibration(c).produces.iter().enumerate())
+                .filter(|(_, p)| present.contains(p.text.as_str()))
+                .map(|(j, _)| j)
+                .collect();
+            if !used.is_empty() {
+                producers.push((c, entry, used));
+            }
+        }
+    }
+    producers.sort_by_key(|p| p.0);
+    StackFacts { producers }
+}
+
+fn hierarchy(
+    model: &Model,
+    graph: &DependencyGraph,
+    receivers: &[Vec<CalibrationId>],
+    diags: &mut Vec<Diagnostic>,
+) {
     // (user, its stack) for processings and for calibrations with `input`.
     let mut users: Vec<(Node, &[Spanned<TagId>])> = Vec::new();
     for (i, p) in model.processings.iter().enumerate() {
@@ -163,27 +259,25 @@ fn hierarchy(model: &Model, graph: &DependencyGraph, diags: &mut Vec<Diagnostic>
             ));
         }
     }
+    let mut facts: BTreeMap<Vec<TagId>, StackFacts> = BTreeMap::new();
     for (user, stack) in users {
-        let tags = stack_tags(model, stack);
-        let present: BTreeSet<&str> = stack
-            .iter()
-            .flat_map(|t| effective_payloads(model, t.value).into_keys())
-            .collect();
+        let key: Vec<TagId> = stack.iter().map(|t| t.value).collect();
+        let facts = facts
+            .entry(key)
+            .or_insert_with_key(|key| stack_facts(model, key, receivers));
+        if facts.producers.is_empty() {
+            continue;
+        }
         let before = graph.prerequisites(user);
-        for (i, c) in model.calibrations.iter().enumerate() {
-            let producer = Node::Calibration(CalibrationId(i as u32));
-            let Some(into) = &c.into else { continue };
-            let Some(entry) = tags.get(&into.value) else {
-                continue;
-            };
+        for (producer_id, entry, used) in &facts.producers {
+            let producer = Node::Calibration(*producer_id);
             if producer == user || before.contains(&producer) {
                 continue;
             }
-            let used: Vec<&Name> = c
-                .produces
-                .iter()
-                .filter(|p| present.contains(p.text.as_str()))
-                .collect();
+            let c = model.calibration(*producer_id);
+            let entry = &stack[*entry];
+            let Some(into) = &c.into else { continue };
+            let used: Vec<&Name> = used.iter().map(|&j| &c.produces[j]).collect();
             let Some(first) = used.first() else { continue };
             let names = used
                 .iter()

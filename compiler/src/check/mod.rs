@@ -1,6 +1,7 @@
 //! Checks on the resolved model. Each submodule is one family of rules and
 //! only reads the model; it returns diagnostics.
 
+pub mod base_forest;
 mod calibrations;
 pub mod iov;
 mod productions;

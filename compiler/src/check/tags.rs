@@ -2,6 +2,7 @@
 //! `E0402`, `E0403`), `base` chains (`E0602`), the states of tags in use
 //! (`W0410`, `E0411`) and run coverage of tag stacks (`E0404`).
 
+use super::base_forest::{for_each_content, BaseForest, Content};
 use super::iov::{format_range, next, prev, sweep, uncovered, Finding};
 use super::runs::is_well_formed;
 use crate::diagnostics::{Code, Diagnostic};
@@ -19,7 +20,9 @@ pub(super) fn check(model: &Model, diags: &mut Vec<Diagnostic>) {
         }
     }
     base_cycles(model, diags);
-    for user in users(model) {
+    let users = users(model);
+    let contents = stack_contents(model, &users);
+    for user in users {
         for entry in user.stack {
             let tag = model.tag(entry.value);
             if tag.invalid.contains(&"state") {
@@ -54,7 +57,7 @@ pub(super) fn check(model: &Model, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        coverage(model, &user, diags);
+        coverage(model, &user, &contents, diags);
     }
 }
 
@@ -211,29 +214,12 @@ fn payload_rules(tag: &GlobalTag, payload: &Payload, strict: bool, diags: &mut V
     }
 }
 
-/// The tags of each `base` cycle, reported once per cycle.
+/// The tags of each `base` cycle, reported once per cycle (found in one
+/// walk over all tags: walking each tag's chain to its end would be cubic
+/// over a long chain).
 fn base_cycles(model: &Model, diags: &mut Vec<Diagnostic>) {
-    let mut reported: BTreeSet<TagId> = BTreeSet::new();
-    for start in 0..model.tags.len() {
-        let start = TagId(start as u32);
-        let mut path: Vec<TagId> = Vec::new();
-        let mut at = Some(start);
-        while let Some(id) = at {
-            if let Some(pos) = path.iter().position(|&p| p == id) {
-                let mut cycle = path[pos..].to_vec();
-                if cycle.iter().all(|t| !reported.contains(t)) {
-                    // Start the cycle at its first tag, so that the report
-                    // does not depend on where the walk entered it.
-                    let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
-                    cycle.rotate_left(first);
-                    reported.extend(cycle.iter().copied());
-                    diags.push(cycle_diagnostic(model, &cycle));
-                }
-                break;
-            }
-            path.push(id);
-            at = model.tag(id).base.as_ref().map(|b| b.value);
-        }
+    for cycle in super::base_forest::base_cycles(model) {
+        diags.push(cycle_diagnostic(model, &cycle));
     }
 }
 
@@ -280,9 +266,12 @@ fn cycle_diagnostic(model: &Model, cycle: &[TagId]) -> Diagnostic {
 /// (reported as `E0602`) stops the walk.
 pub fn base_chain(model: &Model, tag: TagId) -> Vec<TagId> {
     let mut chain = Vec::new();
+    // A set beside the chain: looking for a repeat in the chain itself
+    // makes a walk of `n` tags take `n²/2` steps.
+    let mut seen = BTreeSet::new();
     let mut at = Some(tag);
     while let Some(id) = at {
-        if chain.contains(&id) {
+        if !seen.insert(id) {
             break;
         }
         chain.push(id);
@@ -307,7 +296,36 @@ pub fn effective_payloads(model: &Model, tag: TagId) -> BTreeMap<&str, (TagId, &
 /// How many uncovered ranges one diagnostic lists before "and N more".
 const SHOWN: usize = 5;
 
-fn coverage(model: &Model, user: &User, diags: &mut Vec<Diagnostic>) {
+/// The effective payloads of the tags in the stacks of users with runs, in
+/// one walk of the `base` forest (for each user on its own, every chain is
+/// walked once per user).
+fn stack_contents<'m>(model: &'m Model, users: &[User]) -> BTreeMap<TagId, Content<'m>> {
+    let wanted: BTreeSet<TagId> = users
+        .iter()
+        .filter(|u| !u.runs.is_empty())
+        .flat_map(|u| u.stack.iter().map(|t| t.value))
+        .collect();
+    let mut contents = BTreeMap::new();
+    if !wanted.is_empty() {
+        let forest = BaseForest::new(model);
+        for_each_content(
+            model,
+            &forest,
+            |tag| wanted.contains(&tag),
+            |tag, content| {
+                contents.insert(tag, content.clone());
+            },
+        );
+    }
+    contents
+}
+
+fn coverage(
+    model: &Model,
+    user: &User,
+    contents: &BTreeMap<TagId, Content>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if user.stack.is_empty() || user.runs.is_empty() {
         return;
     }
@@ -315,7 +333,8 @@ fn coverage(model: &Model, user: &User, diags: &mut Vec<Diagnostic>) {
     // (non-optional anywhere), and the union of its intervals in the stack.
     let mut payloads: BTreeMap<&str, (&Name, TagId, bool, Vec<Iov>)> = BTreeMap::new();
     for entry in user.stack {
-        for (name, (tag, payload)) in effective_payloads(model, entry.value) {
+        let content = contents.get(&entry.value).into_iter().flatten();
+        for (&name, &(tag, payload)) in content {
             let slot = payloads
                 .entry(name)
                 .or_insert((&payload.name, tag, false, Vec::new()));

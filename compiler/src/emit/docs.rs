@@ -716,44 +716,65 @@ struct TagEntry {
     written_by: Vec<String>,
 }
 
-/// The payload names of a tag with those of its `base` chain (its own
-/// replace the base's of the same name), and how many are its own.
-fn effective_payloads(model: &Model, tag: TagId) -> (BTreeSet<&str>, usize) {
-    let names = crate::check::tags::effective_payloads(model, tag)
-        .into_keys()
-        .collect();
-    (names, model.tag(tag).payloads.len())
+/// What the entry of each tag shows of the rest of the project: the names
+/// of its effective payloads (its own and its `base` chain's), the
+/// processings and campaigns using it and the calibrations writing into it.
+/// Gathered for all tags at once: looking them up for each tag on its own
+/// is quadratic in a project of long chains.
+struct TagFacts<'m> {
+    names: Vec<Vec<&'m str>>,
+    used_by: Vec<Vec<Link>>,
+    written_by: Vec<Vec<String>>,
 }
 
-fn tag_entry(model: &Model, index: usize, tag: &GlobalTag) -> TagEntry {
-    let id = TagId(u32::try_from(index).unwrap_or(u32::MAX));
-    let uses = |stack: &[Spanned<TagId>]| stack.iter().any(|t| t.value == id);
-    let mut used_by: Vec<Link> = model
-        .processings
-        .iter()
-        .filter(|p| uses(&p.globaltags))
-        .map(|p| Link {
-            text: format!("processing {}", p.name.text),
-            href: format!("processings/{}.md", p.name.text),
-        })
-        .collect();
-    used_by.extend(
-        model
-            .campaigns
-            .iter()
-            .filter(|c| uses(&c.globaltags))
-            .map(|c| Link {
+impl<'m> TagFacts<'m> {
+    fn new(model: &'m Model) -> TagFacts<'m> {
+        let n = model.tags.len();
+        let mut names = vec![Vec::new(); n];
+        let forest = crate::check::base_forest::BaseForest::new(model);
+        let wanted = |tag: TagId| !model.tag(tag).is_std;
+        crate::check::base_forest::for_each_content(model, &forest, wanted, |tag, content| {
+            names[tag.index()] = content.keys().copied().collect();
+        });
+        let mut used_by: Vec<Vec<Link>> = std::iter::repeat_with(Vec::new).take(n).collect();
+        // Each user once per tag, however often its stack names the tag.
+        let mut use_tags = |stack: &[Spanned<TagId>], link: &dyn Fn() -> Link| {
+            let tags: BTreeSet<TagId> = stack.iter().map(|t| t.value).collect();
+            for t in tags {
+                used_by[t.index()].push(link());
+            }
+        };
+        for p in &model.processings {
+            use_tags(&p.globaltags, &|| Link {
+                text: format!("processing {}", p.name.text),
+                href: format!("processings/{}.md", p.name.text),
+            });
+        }
+        for c in &model.campaigns {
+            use_tags(&c.globaltags, &|| Link {
                 text: format!("campaign {}", c.name.text),
                 href: format!("campaigns/{}.md", c.name.text),
-            }),
-    );
-    let written_by = model
-        .calibrations
-        .iter()
-        .filter(|c| c.into.as_ref().is_some_and(|t| t.value == id))
-        .map(|c| c.name.text.clone())
-        .collect();
-    let (names, own) = effective_payloads(model, id);
+            });
+        }
+        let mut written_by = vec![Vec::new(); n];
+        for c in &model.calibrations {
+            if let Some(into) = &c.into {
+                written_by[into.value.index()].push(c.name.text.clone());
+            }
+        }
+        TagFacts {
+            names,
+            used_by,
+            written_by,
+        }
+    }
+}
+
+fn tag_entry(model: &Model, facts: &mut TagFacts, index: usize, tag: &GlobalTag) -> TagEntry {
+    let used_by = std::mem::take(&mut facts.used_by[index]);
+    let written_by = std::mem::take(&mut facts.written_by[index]);
+    let names = std::mem::take(&mut facts.names[index]);
+    let own = tag.payloads.len();
     let base = tag.base.as_ref().map(|b| {
         let base = model.tag(b.value);
         TagLink {
@@ -783,7 +804,7 @@ fn tag_entry(model: &Model, index: usize, tag: &GlobalTag) -> TagEntry {
         release: tag.release.as_ref().map(|r| r.value.clone()),
         iov_policy: tag.iov_policy.name.clone(),
         payloads,
-        payload_names: names.into_iter().collect::<Vec<_>>().join(", "),
+        payload_names: names.join(", "),
         base,
         used_by,
         written_by,
@@ -913,12 +934,13 @@ pub(super) fn emit(
         );
     }
 
+    let mut facts = TagFacts::new(model);
     let tags: Vec<TagEntry> = model
         .tags
         .iter()
         .enumerate()
         .filter(|(_, t)| !t.is_std)
-        .map(|(i, t)| tag_entry(model, i, t))
+        .map(|(i, t)| tag_entry(model, &mut facts, i, t))
         .collect();
     book.tags = tags.len();
     sink.put(

@@ -6,7 +6,7 @@
 use super::templates::Renderer;
 use super::Sink;
 use crate::diagnostics::Diagnostic;
-use crate::gtplan::{diff::diff, stages, states, write_database_txt, Stage};
+use crate::gtplan::{diff::diff, states, write_database_txt, Plans, Stage};
 use crate::model::TagId;
 use crate::Checked;
 use serde_json::json;
@@ -24,12 +24,14 @@ pub(super) fn emit(
         .enumerate()
         .filter(|(_, t)| !t.is_std)
         .collect();
-    // Tags are planned independently, on all cores (a tag of a million IoV
-    // lines takes a while).
+    // What every tag's plan needs of the others (the calibration order, the
+    // base chains), once; then the tags are planned independently, on all
+    // cores (a tag of a million IoV lines takes a while).
+    let plans = Plans::new(&checked.model);
     let diags: Vec<Diagnostic> = tags
         .par_iter()
         .with_max_len(1)
-        .filter_map(|&(i, tag)| emit_tag(checked, renderer, TagId(i as u32), tag, sink))
+        .filter_map(|&(i, tag)| emit_tag(&plans, renderer, TagId(i as u32), tag, sink))
         .collect();
     if diags.is_empty() {
         Ok(())
@@ -40,15 +42,14 @@ pub(super) fn emit(
 
 /// The files of one tag; the template error of its `upload.sh`, if any.
 fn emit_tag(
-    checked: &Checked,
+    plans: &Plans,
     renderer: &Renderer,
     id: TagId,
     tag: &crate::model::GlobalTag,
     sink: &dyn Sink,
 ) -> Option<Diagnostic> {
-    let model = &checked.model;
     let dir = format!("gtplan/{}", tag.name.text);
-    let stages = stages(model, id);
+    let stages = plans.stages(id);
     // Each stage's lines are formatted once, for its own file and for
     // `database.txt`; the plans, larger, are written a chunk at a time.
     let texts: Vec<String> = stages.iter().map(Stage::text).collect();

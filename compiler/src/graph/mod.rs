@@ -166,7 +166,11 @@ impl DependencyGraph {
             .graph
             .filter_map(|_, n| Some(*n), |_, e| e.kind.is_order().then_some(*e));
         let mut cycles = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&order_only) {
+        // Kosaraju's algorithm, iterative in petgraph: its Tarjan recurses
+        // once per node of a path and overflows the stack on a long `after`
+        // chain. The components are the same whichever algorithm finds them,
+        // and nothing below depends on the order in which they come.
+        for scc in petgraph::algo::kosaraju_scc(&order_only) {
             let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
             let start = *members
                 .iter()

@@ -7,8 +7,9 @@ pub mod diff;
 mod plan_json;
 pub mod states;
 
+use crate::check::base_forest::{BaseForest, Layered, Step};
 use crate::graph::{schedule, DependencyGraph, Node};
-use crate::model::{Iov, Model, Revision, RunId, TagId};
+use crate::model::{Iov, Model, Payload, Revision, RunId, TagId};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -172,41 +173,173 @@ impl Stage<'_> {
     }
 }
 
-/// The desired content of a tag, in stages.
-pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
+/// The calibrations as the plans order them: in schedule order (stage,
+/// then model order), or in model order when `after` has a cycle.
+#[derive(Debug)]
+struct Producers {
+    order: Vec<usize>,
+    /// Each calibration's place in `order`.
+    rank: Vec<usize>,
+    /// By tag, the calibrations receiving into it.
+    receivers: Vec<Vec<usize>>,
+}
+
+impl Producers {
+    fn new(model: &Model) -> Producers {
+        let graph = DependencyGraph::build(model);
+        let order: Vec<usize> = match schedule::schedule(model, &graph) {
+            Some(plan) => plan
+                .slots
+                .iter()
+                .filter_map(|s| match s.node {
+                    Node::Calibration(c) => Some(c.index()),
+                    _ => None,
+                })
+                .collect(),
+            None => (0..model.calibrations.len()).collect(),
+        };
+        let mut rank = vec![usize::MAX; model.calibrations.len()];
+        for (r, &c) in order.iter().enumerate() {
+            rank[c] = r;
+        }
+        let mut receivers = vec![Vec::new(); model.tags.len()];
+        for (c, cal) in model.calibrations.iter().enumerate() {
+            if let Some(into) = &cal.into {
+                receivers[into.value.index()].push(c);
+            }
+        }
+        Producers {
+            order,
+            rank,
+            receivers,
+        }
+    }
+}
+
+/// One payload of a tag's effective content, with the schedule rank of the
+/// first calibration producing it into the tag or its base chain.
+#[derive(Debug, Clone, Copy)]
+struct Planned<'a> {
+    name: &'a str,
+    payload: &'a Payload,
+    producer: Option<usize>,
+}
+
+/// What the plans of all tags share: the calibration order, computed once,
+/// and what each tag's content is made of.
+#[derive(Debug)]
+pub struct Plans<'m> {
+    model: &'m Model,
+    producers: Producers,
+    /// By tag: its effective payloads in name order (`None` for the tags
+    /// of the standard library, which are not planned).
+    planned: Vec<Option<Vec<Planned<'m>>>>,
+}
+
+impl<'m> Plans<'m> {
+    /// The plans of every tag of the project. Without `base` cycles, one
+    /// walk of the base forest gives every tag's content and producers
+    /// (asking each tag on its own walks each chain again: quadratic over a
+    /// long chain); with one (an error) each tag is computed on its own.
+    pub fn new(model: &'m Model) -> Plans<'m> {
+        let producers = Producers::new(model);
+        let (rank, receivers) = (&producers.rank, &producers.receivers);
+        let forest = BaseForest::new(model);
+        let mut planned: Vec<Option<Vec<Planned<'m>>>> = vec![None; model.tags.len()];
+        if forest.cycles().is_empty() {
+            let mut content: Layered<&'m str, &'m Payload> = Layered::default();
+            let mut producer: Layered<&'m str, usize> = Layered::default();
+            forest.walk(|step| match step {
+                Step::Enter(tag) => {
+                    content.push();
+                    producer.push();
+                    for p in &model.tag(tag).payloads {
+                        content.insert(p.name.text.as_str(), p);
+                    }
+                    for &c in &receivers[tag.index()] {
+                        for p in &model.calibrations[c].produces {
+                            let name = p.text.as_str();
+                            if producer.get(&name).is_none_or(|&r| rank[c] < r) {
+                                producer.insert(name, rank[c]);
+                            }
+                        }
+                    }
+                    if !model.tag(tag).is_std {
+                        let entries = content.map().iter().map(|(&name, &payload)| Planned {
+                            name,
+                            payload,
+                            producer: producer.get(&name).copied(),
+                        });
+                        planned[tag.index()] = Some(entries.collect());
+                    }
+                }
+                Step::Leave(_) | Step::LeaveCycle(_) => {
+                    content.pop();
+                    producer.pop();
+                }
+                Step::EnterCycle(_) => {
+                    content.push();
+                    producer.push();
+                }
+            });
+        } else {
+            for (t, slot) in planned.iter_mut().enumerate() {
+                if !model.tags[t].is_std {
+                    *slot = Some(planned_alone(model, &producers, TagId(t as u32)));
+                }
+            }
+        }
+        Plans {
+            model,
+            producers,
+            planned,
+        }
+    }
+
+    /// The desired content of a tag, in stages (empty for a tag of the
+    /// standard library).
+    pub fn stages(&self, tag: TagId) -> Vec<Stage<'m>> {
+        let planned = self.planned.get(tag.index()).and_then(Option::as_ref);
+        let planned = planned.map_or(&[][..], Vec::as_slice);
+        stages_of(self.model, &self.producers.order, planned)
+    }
+}
+
+/// A tag's effective payloads with their producers, walking its own chain.
+fn planned_alone<'m>(model: &'m Model, producers: &Producers, tag: TagId) -> Vec<Planned<'m>> {
+    let rank = &producers.rank;
     let payloads = crate::check::tags::effective_payloads(model, tag);
-    // The tags whose payloads end up in this one: itself and its base chain.
-    let chain = crate::check::tags::base_chain(model, tag);
-    // Calibrations in schedule order (stage, then model order).
-    let graph = DependencyGraph::build(model);
-    let order: Vec<usize> = match schedule::schedule(model, &graph) {
-        Some(plan) => plan
-            .slots
-            .iter()
-            .filter_map(|s| match s.node {
-                Node::Calibration(c) => Some(c.index()),
-                _ => None,
-            })
-            .collect(),
-        None => (0..model.calibrations.len()).collect(),
-    };
+    // The first producer of each payload into the tag or its base chain.
     let mut producer: BTreeMap<&str, usize> = BTreeMap::new();
-    for (rank, &c) in order.iter().enumerate() {
-        let cal = &model.calibrations[c];
-        if cal.into.as_ref().is_some_and(|t| chain.contains(&t.value)) {
-            for p in &cal.produces {
-                producer.entry(p.text.as_str()).or_insert(rank);
+    for id in crate::check::tags::base_chain(model, tag) {
+        for &c in &producers.receivers[id.index()] {
+            for p in &model.calibrations[c].produces {
+                let first = producer.entry(p.text.as_str()).or_insert(rank[c]);
+                *first = (*first).min(rank[c]);
             }
         }
     }
+    payloads
+        .into_iter()
+        .map(|(name, (_, payload))| Planned {
+            name,
+            payload,
+            producer: producer.get(name).copied(),
+        })
+        .collect()
+}
+
+/// The stages of a tag's planned payloads (in name order), in the order
+/// of their producers in `order`.
+fn stages_of<'m>(model: &'m Model, order: &[usize], planned: &[Planned<'m>]) -> Vec<Stage<'m>> {
     let mut grouped: BTreeMap<Option<usize>, Vec<Entry>> = BTreeMap::new();
     // Payloads come in name order, so sorting each payload's own lines by
     // interval sorts a stage by (payload, interval).
-    for (name, (_, payload)) in payloads {
-        let stage = grouped.entry(producer.get(name).copied()).or_default();
+    for planned in planned {
+        let stage = grouped.entry(planned.producer).or_default();
         let first = stage.len();
-        stage.extend(payload.iovs.iter().map(|entry| Entry {
-            payload: name,
+        stage.extend(planned.payload.iovs.iter().map(|entry| Entry {
+            payload: planned.name,
             revision: Rev::of(&entry.revision),
             iov: IovKey::of(&entry.iov()),
         }));
@@ -215,10 +348,19 @@ pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
     grouped
         .into_iter()
         .map(|(stage, entries)| Stage {
-            calibration: stage.map(|rank| model.calibrations[order[rank]].name.text.as_str()),
+            calibration: stage
+                .and_then(|rank| order.get(rank))
+                .map(|&c| model.calibrations[c].name.text.as_str()),
             entries,
         })
         .collect()
+}
+
+/// The desired content of one tag, in stages.
+pub fn stages(model: &Model, tag: TagId) -> Vec<Stage<'_>> {
+    let producers = Producers::new(model);
+    let planned = planned_alone(model, &producers, tag);
+    stages_of(model, &producers.order, &planned)
 }
 
 /// Writes `database.txt`: every stage's lines under a `# stage:` header, in
@@ -233,4 +375,41 @@ pub fn write_database_txt(
         out.write_all(lines.as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{stages, Plans, Stage};
+    use crate::model::TagId;
+
+    fn shown<'a>(stages: &[Stage<'a>]) -> Vec<(String, Vec<super::Entry<'a>>)> {
+        stages
+            .iter()
+            .map(|s| (s.label().to_string(), s.entries.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_plans_of_all_tags_are_those_of_each_tag_alone() {
+        for (seed, acyclic) in (0..30).map(|s| (s, s % 3 != 0)) {
+            let vfs = crate::check::base_forest::tests::random_tags(seed, 12, acyclic);
+            let checked = crate::check(&vfs).expect("loads");
+            let model = &checked.model;
+            let plans = Plans::new(model);
+            for (t, tag) in model.tags.iter().enumerate() {
+                let id = TagId(t as u32);
+                let alone = if tag.is_std {
+                    Vec::new()
+                } else {
+                    stages(model, id)
+                };
+                assert_eq!(
+                    shown(&plans.stages(id)),
+                    shown(&alone),
+                    "seed {seed}, tag {}",
+                    tag.name.text
+                );
+            }
+        }
+    }
 }
