@@ -373,3 +373,60 @@ fn git_vfs_follows_links_only_inside_the_project() {
         Err(prodc::project::ReadError::NotRegular(_))
     ));
 }
+
+/// At a revision as on disk: linked manifests and directories inside the
+/// project are listed (a file reached twice once), and a linked manifest
+/// that leads out is listed so that reading it reports it; none is
+/// skipped silently.
+#[cfg(unix)]
+#[test]
+fn git_vfs_lists_linked_manifests_like_the_disk() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed; skipped");
+        return;
+    }
+    let repo = fresh_dir("diff-git-linked-sources");
+    let project = repo.join("p");
+    for (path, text) in [
+        ("src/a.prod", "# a\n"),
+        ("shared/b.prod", "# b\n"),
+        ("more/c.prod", "# c\n"),
+    ] {
+        let path = project.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    std::fs::write(repo.join("secret.prod"), "# secret\n").expect("write");
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(target, project.join(at)).expect("link");
+    };
+    link("../shared/b.prod", "src/b.prod");
+    link("../more", "src/more");
+    link("a.prod", "src/z-alias.prod");
+    link("../../secret.prod", "src/out.prod");
+    git(&repo, &["init", "--quiet"]);
+    git(&repo, &["add", "--all"]);
+    git(&repo, &["commit", "--quiet", "-m", "links"]);
+    let vfs = GitVfs::open(&project, "HEAD").expect("opens");
+    let listed = vfs.list_prod_files("src", &[]).expect("lists");
+    assert_eq!(
+        listed,
+        [
+            "src/a.prod",
+            "src/b.prod",
+            "src/more/c.prod",
+            "src/out.prod"
+        ]
+    );
+    assert_eq!(
+        vfs.read("src/more/c.prod", 1 << 20).expect("reads"),
+        b"# c\n"
+    );
+    assert_eq!(vfs.read("src/b.prod", 1 << 20).expect("reads"), b"# b\n");
+    assert_eq!(
+        vfs.read("src/out.prod", 1 << 20),
+        Err(prodc::project::ReadError::OutsideProject)
+    );
+    let disk = prodc::cli::DiskVfs::open(&project).expect("opens");
+    assert_eq!(disk.list_prod_files("src", &[]).expect("lists"), listed);
+}

@@ -162,35 +162,54 @@ fn under(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-impl Vfs for GitVfs {
-    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
-        let mut rel = normalize("", path).ok_or(ReadError::OutsideProject)?;
+impl GitVfs {
+    /// The path that `rel` names once every link on it is followed. A
+    /// link's blob is its target, followed as the disk would (also a link
+    /// to a directory, in the middle of a path), and refused when it leads
+    /// out of the project.
+    fn resolve(&self, rel: &str) -> Result<String, ReadError> {
+        let mut rel = normalize("", rel).ok_or(ReadError::OutsideProject)?;
         for _ in 0..MAX_LINKS {
-            let Some(blob) = self.files.get(&rel) else {
-                return Err(if self.is_dir(&rel) {
-                    ReadError::NotRegular("a directory")
-                } else {
-                    ReadError::NotFound
+            let link = rel
+                .match_indices('/')
+                .map(|(at, _)| at)
+                .chain([rel.len()])
+                .map(|end| &rel[..end])
+                .find(|prefix| {
+                    self.files
+                        .get(*prefix)
+                        .is_some_and(|b| b.mode == SYMLINK_MODE)
                 });
+            let Some(link) = link else {
+                return Ok(rel);
             };
-            if blob.mode != SYMLINK_MODE {
-                if blob.size > limit as u64 {
-                    return Err(ReadError::TooLarge {
-                        size: blob.size,
-                        limit,
-                    });
-                }
-                return self.show(&rel);
-            }
-            // A link's blob is its target; it is followed like the disk
-            // would, and refused when it leads out of the project.
-            let target = String::from_utf8_lossy(&self.show(&rel)?).into_owned();
-            rel = normalize(parent_dir(&rel), target.trim_end_matches('\n'))
+            let target = String::from_utf8_lossy(&self.show(link)?).into_owned();
+            let target = normalize(parent_dir(link), target.trim_end_matches('\n'))
                 .ok_or(ReadError::OutsideProject)?;
+            rel = format!("{target}{}", &rel[link.len()..]);
         }
         Err(ReadError::Io("too many levels of symbolic links".into()))
     }
+}
 
+impl Vfs for GitVfs {
+    fn read(&self, path: &str, limit: usize) -> Result<Vec<u8>, ReadError> {
+        let rel = self.resolve(path)?;
+        match self.files.get(&rel) {
+            Some(blob) if blob.size > limit as u64 => Err(ReadError::TooLarge {
+                size: blob.size,
+                limit,
+            }),
+            Some(_) => self.show(&rel),
+            None if self.is_dir(&rel) => Err(ReadError::NotRegular("a directory")),
+            None => Err(ReadError::NotFound),
+        }
+    }
+
+    /// As on disk: links are followed inside the project, a file reached
+    /// twice is listed once (under its first path), and a linked manifest
+    /// that leads out of the project or nowhere is listed, so that reading
+    /// it reports it.
     fn list_prod_files(&self, dir: &str, skip: &[String]) -> Result<Vec<String>, ReadError> {
         let dir = normalize("", dir).ok_or(ReadError::OutsideProject)?;
         if self.files.contains_key(&dir) {
@@ -200,17 +219,46 @@ impl Vfs for GitVfs {
             return Err(ReadError::NotFound);
         }
         let prefix_len = if dir.is_empty() { 0 } else { dir.len() + 1 };
-        // `files` is a sorted map, so the list is in byte order.
-        Ok(self
-            .files
-            .iter()
-            .filter(|(path, blob)| {
-                blob.mode != SYMLINK_MODE && path.ends_with(".prod") && under(path, &dir)
-            })
+        let listed = |path: &str| {
+            under(path, &dir)
+                && !skip.iter().any(|s| !s.is_empty() && under(path, s))
+                && !path[prefix_len..].split('/').any(|c| c.starts_with('.'))
+        };
+        // (path as listed, the file it reads)
+        let mut found: Vec<(String, String)> = Vec::new();
+        for (path, blob) in self.files.iter().filter(|(p, _)| listed(p)) {
+            if blob.mode != SYMLINK_MODE {
+                if path.ends_with(".prod") {
+                    found.push((path.clone(), path.clone()));
+                }
+                continue;
+            }
+            match self.resolve(path) {
+                Ok(target) if self.files.contains_key(&target) => {
+                    if path.ends_with(".prod") {
+                        found.push((path.clone(), target));
+                    }
+                }
+                // A linked directory: its manifests, under the link's path.
+                Ok(target) if self.is_dir(&target) => {
+                    let inside = self.files.iter().filter(|(p, b)| {
+                        b.mode != SYMLINK_MODE && p.ends_with(".prod") && under(p, &target)
+                    });
+                    for (file, _) in inside {
+                        let linked = format!("{path}{}", &file[target.len()..]);
+                        found.push((linked, file.clone()));
+                    }
+                }
+                _ if path.ends_with(".prod") => found.push((path.clone(), path.clone())),
+                _ => {}
+            }
+        }
+        found.sort();
+        let mut seen = std::collections::HashSet::new();
+        Ok(found
+            .into_iter()
+            .filter(|(_, target)| seen.insert(target.clone()))
             .map(|(path, _)| path)
-            .filter(|path| !skip.iter().any(|s| !s.is_empty() && under(path, s)))
-            .filter(|path| !path[prefix_len..].split('/').any(|c| c.starts_with('.')))
-            .cloned()
             .collect())
     }
 }
