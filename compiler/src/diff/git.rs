@@ -234,11 +234,10 @@ impl Vfs for GitVfs {
                 continue;
             }
             match self.resolve(path) {
-                Ok(target) if self.files.contains_key(&target) => {
-                    if path.ends_with(".prod") {
-                        found.push((path.clone(), target));
-                    }
+                Ok(target) if self.files.contains_key(&target) && path.ends_with(".prod") => {
+                    found.push((path.clone(), target));
                 }
+                Ok(target) if self.files.contains_key(&target) => {}
                 // A linked directory: its manifests, under the link's path.
                 Ok(target) if self.is_dir(&target) => {
                     let inside = self.files.iter().filter(|(p, b)| {
