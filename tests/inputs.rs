@@ -400,3 +400,30 @@ fn messages_of_the_command_line_escape_control_characters() {
         assert!(all.contains("\\u{1b}"), "{all:?}");
     }
 }
+
+/// `fmt` shows at most `--max-diagnostics` of a file's syntax errors, as
+/// `check` does: a file of 10,000 errors does not flood the terminal.
+#[test]
+fn fmt_shows_at_most_max_diagnostics() {
+    let dir = scratch("fmt-cap");
+    write(&dir, "bad.prod", &"skim a { kind hlt }\n".repeat(10_000));
+    let out = prodc(&["fmt", "--check", "bad.prod"], &dir);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert_eq!(
+        all.matches("E0101").count(),
+        200,
+        "{}",
+        &all[..all.len().min(2000)]
+    );
+    assert!(
+        all.contains("note: 9800 more diagnostics not shown"),
+        "{}",
+        &all[all.len().saturating_sub(500)..]
+    );
+    let out = prodc(
+        &["fmt", "--check", "--max-diagnostics", "5", "bad.prod"],
+        &dir,
+    );
+    assert_eq!(text(&out).matches("E0101").count(), 5);
+}

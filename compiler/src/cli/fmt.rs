@@ -4,7 +4,7 @@
 //! syntax errors, 2 usage or I/O failure.
 
 use super::DiskVfs;
-use crate::diagnostics::render::{render_all, HumanStyle, MessageFormat};
+use crate::diagnostics::render::MessageFormat;
 use crate::fmt::format;
 use crate::project::{parse_config, Vfs};
 use crate::source::{Origin, SourceFile, SourceMap};
@@ -114,8 +114,11 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
             Err(diags) => diagnostics.extend(diags),
         }
     }
-    let text = render_all(&diagnostics, &sources, format_kind, HumanStyle::default());
+    let (text, note) = super::render_shown(&diagnostics, &sources, format_kind);
     let _ = std::io::stderr().write_all(text.as_bytes());
+    if let Some(note) = note {
+        let _ = std::io::stderr().write_all(note.as_bytes());
+    }
     let mut out = std::io::stdout().lock();
     for path in &changed {
         let verb = if check {

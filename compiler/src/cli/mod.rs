@@ -391,6 +391,28 @@ fn load_starting<L, T>(
     Ok((vfs, checked, early, extra))
 }
 
+/// The rendering of the diagnostics that `--max-diagnostics` lets through,
+/// and the note saying how many it held back (they are still counted in
+/// the summary and the exit code).
+pub(crate) fn render_shown(
+    diags: &[Diagnostic],
+    sources: &crate::source::SourceMap,
+    format: MessageFormat,
+) -> (String, Option<String>) {
+    let cap = MAX_DIAGNOSTICS.load(std::sync::atomic::Ordering::Relaxed);
+    let shown = if cap == 0 {
+        diags.len()
+    } else {
+        cap.min(diags.len())
+    };
+    let text = render_all(&diags[..shown], sources, format, human_style());
+    let note = (shown < diags.len()).then(|| {
+        let hidden = diags.len() - shown;
+        format!("note: {hidden} more diagnostics not shown; `--max-diagnostics 0` shows all\n")
+    });
+    (text, note)
+}
+
 /// What a command does, for the summary line: ("check", "checked").
 pub(crate) type Verb = (&'static str, &'static str);
 
@@ -402,23 +424,7 @@ fn report(
     (verb, done): Verb,
 ) -> bool {
     let diags = &checked.diagnostics;
-    let cap = MAX_DIAGNOSTICS.load(std::sync::atomic::Ordering::Relaxed);
-    let shown = if cap == 0 {
-        diags.len()
-    } else {
-        cap.min(diags.len())
-    };
-    let text = render_all(
-        &diags[..shown],
-        &checked.project.sources,
-        format,
-        human_style(),
-    );
-    // The hidden ones are still counted in the summary and the exit code.
-    let note = (shown < diags.len()).then(|| {
-        let hidden = diags.len() - shown;
-        format!("note: {hidden} more diagnostics not shown; `--max-diagnostics 0` shows all\n")
-    });
+    let (text, note) = render_shown(diags, &checked.project.sources, format);
     let (errors, warnings) = summary(diags);
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     if format != MessageFormat::Human {
