@@ -2,6 +2,9 @@
 //! title, the summary and the index link every page, and every `prod`
 //! example in the book behaves as it claims.
 
+// Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
 use prodc::diagnostics::Code;
 use prodc::project::MemoryVfs;
 use std::path::{Path, PathBuf};

@@ -7,6 +7,9 @@
 //! Nothing may panic, and every diagnostic carries a registered code with a
 //! book page. See fuzz/README.md for how a crash becomes a fixture here.
 
+// Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::diagnostics::Code;
 use prodc::project::MemoryVfs;

@@ -1,6 +1,9 @@
 //! Project loading: `Prod.toml`, discovery, imports and file encodings,
 //! on an in-memory project, with the rendered diagnostics snapshotted.
 
+// Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::project::MemoryVfs;
 

@@ -5,6 +5,9 @@
 //! control character of a file, a file name or a message reaches a terminal
 //! raw in any format.
 
+// Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
 use prodc::diagnostics::escape::is_escaped;
 use prodc::diagnostics::render::{render_all, HumanStyle, MessageFormat};
 use prodc::diagnostics::{Code, Diagnostic, Label};

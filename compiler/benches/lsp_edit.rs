@@ -10,6 +10,9 @@
 //! and resolve and all checks run on the whole project. Also times an edit
 //! of one large tag file. Run with `cargo bench --bench lsp_edit`.
 
+// Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
 use lsp_types::{
     HoverContents, HoverParams, Position, TextDocumentContentChangeEvent, TextDocumentIdentifier,
     TextDocumentPositionParams, Uri, WorkDoneProgressParams,

@@ -4,9 +4,9 @@
 //! cannot be read or has errors, a revision that names no commit, bad
 //! arguments).
 
+use super::git::GitVfs;
 use super::{fail, load, report};
 use crate::diagnostics::render::MessageFormat;
-use crate::diff::git::GitVfs;
 use crate::diff::{diff, Report};
 use crate::{check, Checked};
 use std::path::Path;

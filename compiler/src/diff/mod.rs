@@ -21,10 +21,10 @@
 //!   and vanish, counted, with a few examples.
 //!
 //! [`Report`] is the result; it prints as plain text, as markdown for a pull
-//! request comment, and serialises as JSON (`prodc.diff/v1`). [`git`] reads
-//! a project at a git revision for `prodc diff --git REV`.
+//! request comment, and serialises as JSON (`prodc.diff/v1`). The command
+//! line's `GitVfs` (`crate::cli::git`) reads a project at a git revision
+//! for `prodc diff --git REV`.
 
-pub mod git;
 mod render;
 
 use crate::jobs::jobs;

@@ -93,7 +93,7 @@ pub fn formatting(state: &mut State, params: DocumentFormattingParams) -> Option
             Some(vec![TextEdit::new(whole, formatted)])
         }
         Err(diags) => {
-            say!(
+            log!(
                 "prodc lsp: not formatting {}: {} syntax errors",
                 params.text_document.uri.as_str(),
                 diags.len()

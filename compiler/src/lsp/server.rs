@@ -60,7 +60,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
 pub fn serve(connection: &Connection) -> Result<u8, ProtocolError> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_else(|err| {
-        say!("prodc lsp: unreadable initialize parameters ({err}); using defaults");
+        log!("prodc lsp: unreadable initialize parameters ({err}); using defaults");
         InitializeParams::default()
     });
     let offered = params
@@ -112,7 +112,7 @@ pub fn serve(connection: &Connection) -> Result<u8, ProtocolError> {
                         Notification::new(PublishDiagnostics::METHOD.to_string(), params).into(),
                     ),
                     Ok(None) => {}
-                    Err(_) => say!("prodc lsp: internal error handling `{method}`"),
+                    Err(_) => log!("prodc lsp: internal error handling `{method}`"),
                 }
             }
             Message::Response(_) => {}
@@ -129,7 +129,7 @@ pub fn serve(connection: &Connection) -> Result<u8, ProtocolError> {
 
 fn send(connection: &Connection, message: Message) {
     if connection.sender.send(message).is_err() {
-        say!("prodc lsp: the client is gone; a message was not sent");
+        log!("prodc lsp: the client is gone; a message was not sent");
     }
 }
 
@@ -145,7 +145,7 @@ fn publish(connection: &Connection, state: &mut State) {
                 send(connection, Notification::new(method, params).into());
             }
         }
-        Err(_) => say!("prodc lsp: internal error while checking"),
+        Err(_) => log!("prodc lsp: internal error while checking"),
     }
 }
 
@@ -158,7 +158,7 @@ fn notify(
     fn params<P: serde::de::DeserializeOwned>(n: Notification) -> Option<P> {
         let method = n.method.clone();
         serde_json::from_value(n.params)
-            .map_err(|err| say!("prodc lsp: bad parameters of `{method}`: {err}"))
+            .map_err(|err| log!("prodc lsp: bad parameters of `{method}`: {err}"))
             .ok()
     }
     match notification.method.as_str() {

@@ -54,7 +54,7 @@ impl Workspace {
         let base: Box<dyn Vfs> = match DiskVfs::open(&root) {
             Ok(disk) => Box::new(disk),
             Err(err) => {
-                say!("prodc lsp: cannot open `{}`: {err}", root.display());
+                log!("prodc lsp: cannot open `{}`: {err}", root.display());
                 Box::new(MemoryVfs::new())
             }
         };
@@ -131,6 +131,8 @@ pub struct State {
 }
 
 /// The directory above `path` holding a `Prod.toml`, nearest first.
+// The server finds the project of a document on the disk itself.
+#[allow(clippy::disallowed_methods)]
 pub fn find_root(path: &Path) -> Option<PathBuf> {
     path.ancestors()
         .skip(1)
@@ -193,7 +195,7 @@ impl State {
     ) {
         let encoding = self.encoding;
         let Some(doc) = self.docs.get_mut(uri.as_str()) else {
-            say!(
+            log!(
                 "prodc lsp: change of a document that is not open: {}",
                 uri.as_str()
             );
@@ -292,6 +294,8 @@ impl State {
     }
 
     /// Loads and checks one project, reusing the trees of unchanged files.
+    // The clock only times the analysis for the server's log.
+    #[allow(clippy::disallowed_methods)]
     fn analyze(&mut self, root: &Path) {
         let started = Instant::now();
         let overlay: BTreeMap<String, String> = self
@@ -322,7 +326,7 @@ impl State {
                     let dir = self.cache_dir.as_deref();
                     self.std_dir = Some(dir.and_then(|d| stdlib::materialize(&checked.project, d)));
                 }
-                say!(
+                log!(
                     "prodc lsp: checked `{}` in {} ms ({} of {} files parsed, {} diagnostics)",
                     root.display(),
                     started.elapsed().as_millis(),
@@ -333,7 +337,7 @@ impl State {
                 ws.checked = Some(checked);
             }
             Err(err) => {
-                say!("prodc lsp: cannot load `{}`: {err}", root.display());
+                log!("prodc lsp: cannot load `{}`: {err}", root.display());
                 ws.error = Some(err);
             }
         }

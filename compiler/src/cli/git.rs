@@ -2,9 +2,8 @@
 //! out (`prodc diff --git REV`).
 //!
 //! [`GitVfs`] runs `git` (`rev-parse`, `ls-tree`, `show`) through
-//! [`std::process::Command`]. That is I/O, which belongs to the command
-//! line; it lives here so that the diff module is self-contained, and the
-//! compiler core only ever sees it as a [`Vfs`].
+//! [`std::process::Command`]: I/O, so it lives in the command line, and the
+//! compiler core (the diff among it) only ever sees it as a [`Vfs`].
 //!
 //! Its semantics are those of the disk ([`crate::cli::DiskVfs`]): `.prod`
 //! files listed in byte order below the source directory, hidden
