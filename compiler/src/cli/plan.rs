@@ -8,8 +8,9 @@ use crate::diagnostics::render::MessageFormat;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::gtplan::current;
 use crate::gtplan::diff::{fingerprint, Plan};
-use crate::gtplan::{states, IovKey};
-use crate::model::{Model, RunId, TagId};
+use crate::gtplan::rules::{plan_rules, Known};
+
+use crate::model::TagId;
 use crate::project::ReadError;
 use crate::source::{Origin, SourceFile, SourceMap, Span};
 use std::path::Path;
@@ -120,15 +121,17 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     let tag_id = TagId(tag_index as u32);
     let plan = current::plan_tag(&checked.model, tag_id, args.tag, &current, &text);
     let sources = &mut checked.project.sources;
-    rules(
-        &checked.model,
-        sources,
-        tag_id,
-        &plan,
-        args,
-        &line,
-        &mut diags,
-    );
+    let known = Known {
+        state: args.current_state.map(|state| {
+            let span = argument(sources, &format!("{line} --current-state {state}"), state);
+            (state, span)
+        }),
+        running_from: args.running_from.map(|from| {
+            let span = argument(sources, &format!("{line} --running-from {from}"), from);
+            (from, span)
+        }),
+    };
+    diags.extend(plan_rules(&checked.model, tag_id, &plan, &known));
     if let Some(saved) = args.apply_check {
         stale(sources, &plan, saved, &line, &mut diags);
     }
@@ -154,110 +157,6 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
     } else {
         0
     }
-}
-
-/// E0409 (immutable tag would change), E0412 (declared state unreachable)
-/// and E0413 (running-update rules).
-fn rules(
-    model: &Model,
-    sources: &mut SourceMap,
-    tag_id: TagId,
-    plan: &Plan,
-    args: &PlanArgs,
-    line: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let tag = model.tag(tag_id);
-    let declared = tag.state.name.as_str();
-    if plan.has_changes() && (declared == "PUBLISHED" || declared == "INVALID") {
-        diags.push(
-            Diagnostic::new(
-                Code::E0409,
-                format!("globaltag `{}` is {declared} but its content would change: {}", tag.name.text, plan.summary()),
-                tag.name.span,
-                format!("declared {declared}"),
-            )
-            .with_help("a published tag is immutable: put the new payloads into a new tag (`base` = this tag) instead"),
-        );
-    }
-    if let Some(current) = args.current_state {
-        if states::path(current, declared).is_none() {
-            let span = argument(
-                sources,
-                &format!("{line} --current-state {current}"),
-                current,
-            );
-            diags.push(
-                Diagnostic::new(
-                    Code::E0412,
-                    format!("globaltag `{}` cannot move from {current} to the declared state {declared}", tag.name.text),
-                    tag.name.span,
-                    format!("declared {declared}"),
-                )
-                .with_label(span, format!("currently {current}"))
-                .with_help("allowed: OPEN → TESTING | RUNNING, TESTING → VALIDATED | OPEN, VALIDATED → PUBLISHED | OPEN, PUBLISHED → INVALID"),
-            );
-        }
-    }
-    if let (Some(from), "RUNNING") = (args.running_from, declared) {
-        let Some(point) = parse_run(from) else {
-            let span = argument(sources, &format!("{line} --running-from {from}"), from);
-            diags.push(
-                Diagnostic::new(
-                    Code::E0413,
-                    format!("`{from}` is not a run `EXP:RUN`"),
-                    span,
-                    "expected EXP:RUN",
-                )
-                .with_help("write the first run of the update, e.g. `--running-from 12:1500`"),
-            );
-            return;
-        };
-        for payload in &tag.payloads {
-            let Some(last) = payload.iovs.iter().max_by_key(|e| IovKey::of(&e.iov())) else {
-                continue;
-            };
-            if last.iov().end.is_some() {
-                diags.push(
-                    Diagnostic::new(
-                        Code::E0413,
-                        format!(
-                            "payload `{}` of running tag `{}` does not end open",
-                            payload.name.text, tag.name.text
-                        ),
-                        last.span,
-                        "closed",
-                    )
-                    .with_help("a running update leaves every staged payload open (`EXP:RUN ..`)"),
-                );
-            }
-            for entry in &payload.iovs {
-                let changed = plan
-                    .changes
-                    .get(payload.name.text.as_str())
-                    .is_some_and(|c| !c.is_empty());
-                if changed && entry.iov().start < point {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::E0413,
-                            format!("payload `{}` of running tag `{}` starts at {}, before the update at {point}", payload.name.text, tag.name.text, entry.iov().start),
-                            entry.span,
-                            format!("starts before {point}"),
-                        )
-                        .with_help("a running tag accepts only new runs: start the new intervals at or after the update run"),
-                    );
-                }
-            }
-        }
-    }
-}
-
-fn parse_run(text: &str) -> Option<RunId> {
-    let (exp, run) = text.split_once(':')?;
-    Some(RunId {
-        exp: exp.trim().parse().ok()?,
-        run: run.trim().parse().ok()?,
-    })
 }
 
 /// E0414: a saved plan made against another current state.

@@ -5,6 +5,7 @@
 pub mod current;
 pub mod diff;
 mod plan_json;
+pub mod rules;
 pub mod states;
 
 use crate::check::base_forest::{BaseForest, Layered, Step};
