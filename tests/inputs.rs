@@ -430,3 +430,62 @@ fn fmt_shows_at_most_max_diagnostics() {
     );
     assert_eq!(text(&out).matches("E0101").count(), 5);
 }
+
+/// `fmt` of a project refuses, before writing anything, a listed link that
+/// leads out of the project: it never rewrites a file outside.
+#[cfg(unix)]
+#[test]
+fn fmt_never_writes_outside_the_project_through_a_link() {
+    let dir = scratch("fmt-outside");
+    let outside = scratch("fmt-outside-target");
+    let ugly = "release   \"release-03-01-00\"   {status=supported}\n";
+    write(
+        &dir,
+        "Prod.toml",
+        "[project]\nname = \"f\"\nsource = \"src\"\n",
+    );
+    write(&dir, "src/a.prod", ugly);
+    write(&outside, "d.prod", ugly);
+    link(outside.join("d.prod"), &dir.join("src/d.prod"));
+    let out = prodc(&["fmt", "."], &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("leads outside the project"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("d.prod")).expect("read"),
+        ugly
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("src/a.prod")).expect("read"),
+        ugly
+    );
+}
+
+/// A socket as the current state is refused as not a regular file (E0118),
+/// although opening one fails before its type can be read from it.
+#[cfg(unix)]
+#[test]
+fn a_socket_as_the_current_state_is_e0118() {
+    let dir = shipped_copy("plan-socket");
+    let socket = dir.join("state.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    let out = prodc(
+        &[
+            "plan",
+            ".",
+            "staging_data_reprocessing",
+            "--current",
+            "state.sock",
+        ],
+        &dir,
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("E0118") && all.contains("it is a socket"),
+        "{all}"
+    );
+}

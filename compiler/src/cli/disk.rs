@@ -52,6 +52,12 @@ impl DiskVfs {
 /// is refused instead of waiting forever for a writer.
 pub(crate) fn read_regular(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
+    // Looked at before it is opened too: opening a socket fails (ENXIO)
+    // before its type could be read from the open file.
+    let kind = std::fs::metadata(path).map_err(io_error)?.file_type();
+    if let Some(kind) = not_regular(&kind) {
+        return Err(ReadError::NotRegular(kind));
+    }
     let file = open_nonblocking(path).map_err(io_error)?;
     let meta = file.metadata().map_err(io_error)?;
     if let Some(kind) = not_regular(&meta.file_type()) {
@@ -63,7 +69,7 @@ pub(crate) fn read_regular(path: &Path, limit: usize) -> Result<Vec<u8>, ReadErr
     }
     // The size is read again as the bytes come: the file may grow meanwhile.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit as u64 + 1)
+    file.take((limit as u64).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() > limit {
@@ -162,7 +168,7 @@ impl Vfs for DiskVfs {
                 Err(err) if err.loop_ancestor().is_some() => continue,
                 // A dangling link: a manifest's is listed, for reading it to
                 // report it; any other is none of the project's business.
-                Err(err) if err.path().is_some_and(|p| p.is_symlink()) => {
+                Err(err) if err.path().is_some_and(|p| p.is_symlink() && !p.exists()) => {
                     if let Some(path) = err.path().filter(|p| is_prod(p)) {
                         outside.borrow_mut().push(path.to_path_buf());
                     }

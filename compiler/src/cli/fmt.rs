@@ -33,7 +33,21 @@ fn files(targets: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let listed = vfs
                 .list_prod_files(&dir, &skip)
                 .map_err(|e| format!("cannot list `{}`: {e}", target.display()))?;
-            files.extend(listed.iter().map(|rel| target.join(rel)));
+            for rel in listed {
+                // The listing names links that lead out of the project (or
+                // nowhere) for `check` to report; `fmt` writes none of them.
+                let path = target.join(&rel);
+                let inside = path
+                    .canonicalize()
+                    .is_ok_and(|p| p.starts_with(vfs.canonical_root()));
+                if !inside {
+                    return Err(format!(
+                        "`{}` is a link that leads outside the project or nowhere; `prodc fmt` writes only inside the project (format the file itself, or remove the link)",
+                        path.display()
+                    ));
+                }
+                files.push(path);
+            }
         } else {
             files.push(target.clone());
         }
@@ -53,12 +67,32 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.prodc-fmt-{}", std::process::id()));
-    let written = std::fs::write(&tmp, text)
+    let written = create_new_with(&tmp, &permissions)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
         .and_then(|()| std::fs::set_permissions(&tmp, permissions))
         .and_then(|()| std::fs::rename(&tmp, &path));
     written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// Creates the temporary file new (never through a link planted at its
+/// name) and, on Unix, with the manifest's mode from the start, so that the
+/// new text of a private manifest is never readable by others.
+fn create_new_with(
+    path: &Path,
+    permissions: &std::fs::Permissions,
+) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(permissions.mode() & 0o7777);
+    }
+    #[cfg(not(unix))]
+    let _ = permissions;
+    options.open(path)
 }
 
 pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> u8 {

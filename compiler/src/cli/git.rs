@@ -18,6 +18,9 @@ use std::process::Command;
 /// The git file mode of a symbolic link.
 const SYMLINK_MODE: &str = "120000";
 
+/// The longest link target read (Linux's `PATH_MAX`).
+const MAX_LINK_BYTES: u64 = 4096;
+
 /// How many symbolic links a read follows before it gives up.
 const MAX_LINKS: usize = 32;
 
@@ -182,6 +185,17 @@ impl GitVfs {
             let Some(link) = link else {
                 return Ok(rel);
             };
+            // A link's blob is a path: one longer than any path is no link
+            // to follow, and is not read.
+            if self
+                .files
+                .get(link)
+                .is_some_and(|b| b.size > MAX_LINK_BYTES)
+            {
+                return Err(ReadError::Io(format!(
+                    "`{link}` is a link longer than any path"
+                )));
+            }
             let target = String::from_utf8_lossy(&self.show(link)?).into_owned();
             let target = normalize(parent_dir(link), target.trim_end_matches('\n'))
                 .ok_or(ReadError::OutsideProject)?;
@@ -239,8 +253,14 @@ impl Vfs for GitVfs {
                 Ok(target) if self.files.contains_key(&target) => {}
                 // A linked directory: its manifests, under the link's path.
                 Ok(target) if self.is_dir(&target) => {
+                    // Below the target, hidden directories are left out
+                    // as they are below the source directory; links inside
+                    // a linked directory are not followed again.
                     let inside = self.files.iter().filter(|(p, b)| {
-                        b.mode != SYMLINK_MODE && p.ends_with(".prod") && under(p, &target)
+                        b.mode != SYMLINK_MODE
+                            && p.ends_with(".prod")
+                            && under(p, &target)
+                            && !p[target.len()..].split('/').any(|c| c.starts_with('.'))
                     });
                     for (file, _) in inside {
                         let linked = format!("{path}{}", &file[target.len()..]);

@@ -329,11 +329,19 @@ impl Sink for DiskSink<'_> {
 fn recover_interrupted(parent: &Path, name: &str, out: &Path) -> io::Result<()> {
     let tmp_prefix = format!(".{name}.prodc-tmp-");
     let old_prefix = format!(".{name}.prodc-old-");
+    // Only `<prefix><pid>` directories are ours: `.out.prodc-tmp-x` could be
+    // the staging directory of an output named `out.prodc-tmp-x`, under
+    // another lock, and a file of that name is nobody's staging directory.
+    let ours = |file: &str, prefix: &str, entry: &std::fs::DirEntry| {
+        file.strip_prefix(prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+    };
     for entry in std::fs::read_dir(parent)?.filter_map(Result::ok) {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&tmp_prefix) {
+        if ours(&file, &tmp_prefix, &entry) {
             std::fs::remove_dir_all(entry.path())?;
-        } else if file.starts_with(&old_prefix) {
+        } else if ours(&file, &old_prefix, &entry) {
             if out.exists() {
                 std::fs::remove_dir_all(entry.path())?;
             } else {

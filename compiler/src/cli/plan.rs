@@ -169,11 +169,25 @@ fn stale(
 ) {
     let name = saved.display().to_string();
     // A saved plan lists the changes of one tag: the dump's limit is ample.
-    let saved_print = super::disk::read_regular(saved, crate::project::MAX_FILE_BYTES)
-        .ok()
-        .and_then(|t| serde_json::from_slice::<serde_json::Value>(&t).ok())
-        .and_then(|v| v["fingerprint"].as_str().map(str::to_string));
     let span = argument(sources, &format!("{line} --apply-check {name}"), &name);
+    let saved_print = match super::disk::read_regular(saved, crate::project::MAX_FILE_BYTES) {
+        Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["fingerprint"].as_str().map(str::to_string)),
+        Err(err @ (ReadError::TooLarge { .. } | ReadError::NotRegular(_))) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::E0118,
+                    format!("cannot read the saved plan `{name}`: {err}"),
+                    span,
+                    "saved plan",
+                )
+                .with_help("give the plan.json that `prodc plan … --out plan.json` wrote"),
+            );
+            return;
+        }
+        Err(_) => None,
+    };
     match saved_print {
         Some(print) if print == plan.fingerprint => {}
         Some(print) => diags.push(

@@ -33,13 +33,13 @@ pub struct Config {
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsSection {
     /// Files larger than this many MiB are refused (`E0111`).
-    pub max_file_size_mb: u64,
+    pub max_file_size_mb: Spanned<u64>,
 }
 
 impl Default for LimitsSection {
     fn default() -> Self {
         LimitsSection {
-            max_file_size_mb: 256,
+            max_file_size_mb: Spanned::new(0..0, 256),
         }
     }
 }
@@ -106,6 +106,11 @@ impl Default for TemplatesSection {
         }
     }
 }
+
+/// The largest `[limits] max_file_size_mb`: 64 GiB, far beyond any
+/// manifest, and small enough that the limit in bytes fits every integer
+/// it is computed with.
+pub const MAX_FILE_SIZE_MB: u64 = 64 * 1024;
 
 /// Parses `Prod.toml`; every problem is an `E0107` diagnostic in `file`.
 pub fn parse_config(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
@@ -230,6 +235,21 @@ fn check_values(file: FileId, config: &Config, diags: &mut Vec<Diagnostic>) {
             .with_help("give the path relative to the project, e.g. `steering/{name}.py`, or start it with `./`"),
         );
     }
+    let limit = &config.limits.max_file_size_mb;
+    if *limit.get_ref() > MAX_FILE_SIZE_MB {
+        diags.push(
+            Diagnostic::new(
+                Code::E0107,
+                format!(
+                    "invalid `Prod.toml`: `limits.max_file_size_mb` is {}, more than {MAX_FILE_SIZE_MB} (64 GiB)",
+                    limit.get_ref()
+                ),
+                Span::new(file, limit.span().start, limit.span().end),
+                "limit too large",
+            )
+            .with_help("no manifest comes near 64 GiB; give the largest file size you expect, in MiB (the default is 256)"),
+        );
+    }
     if config.project.name.get_ref().trim().is_empty() {
         diags.push(Diagnostic::new(
             Code::E0107,
@@ -272,6 +292,20 @@ mod tests {
         let text = "[project]\nname = \"x\"\n[batch]\nschedulers = [\"slrum\"]\n";
         let diags = parse_config(FileId(0), text).expect_err("bad scheduler");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `slurm`?"));
+    }
+
+    #[test]
+    fn a_file_size_limit_beyond_64_gib_is_refused_at_its_key() {
+        let text = "[project]\nname = \"x\"\n[limits]\nmax_file_size_mb = 99999999999999\n";
+        let diags = parse_config(FileId(0), text).expect_err("refused");
+        assert!(
+            diags[0].message.contains("more than 65536"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(&text[diags[0].primary.span.range()], "99999999999999");
+        let text = "[project]\nname = \"x\"\n[limits]\nmax_file_size_mb = 65536\n";
+        assert!(parse_config(FileId(0), text).is_ok());
     }
 
     #[test]

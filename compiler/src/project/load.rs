@@ -90,27 +90,33 @@ impl std::fmt::Display for ProjectError {
 
 /// Decodes a file, refusing what is not manifest text (`E0111`). A UTF-8
 /// byte-order mark is dropped; CRLF line ends are accepted as they are.
-fn decode(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+fn decode(bytes: Vec<u8>) -> (String, Option<Unusable>) {
     let body = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
         .unwrap_or(bytes);
     match String::from_utf8(body) {
         Ok(text) => match text.find('\0') {
-            Some(at) => (text, Some((at, "file contains a NUL byte".to_string()))),
+            Some(at) => (
+                text,
+                Some((at, "file contains a NUL byte".to_string(), NOT_TEXT)),
+            ),
             None => (text, None),
         },
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            (text, Some((at, "file is not valid UTF-8".to_string())))
+            (
+                text,
+                Some((at, "file is not valid UTF-8".to_string(), NOT_TEXT)),
+            )
         }
     }
 }
 
 /// Reads a file of at most `limit` bytes and decodes it; the second value
 /// says what is wrong when it cannot be used (where, and why).
-fn read_text(vfs: &dyn Vfs, path: &str, limit: usize) -> (String, Option<(usize, String)>) {
+fn read_text(vfs: &dyn Vfs, path: &str, limit: usize) -> (String, Option<Unusable>) {
     match vfs.read(path, limit) {
         Ok(bytes) => decode(bytes),
         Err(ReadError::TooLarge { size, .. }) => (
@@ -122,15 +128,28 @@ fn read_text(vfs: &dyn Vfs, path: &str, limit: usize) -> (String, Option<(usize,
                     limit >> 20,
                     super::byte_size(size)
                 ),
+                "split the file, or raise `[limits] max_file_size_mb` in Prod.toml if it really is a manifest",
             )),
         ),
-        Err(err) => (String::new(), Some((0, format!("cannot read the file: {err}")))),
+        Err(err) => {
+            let help = match err {
+                ReadError::NotRegular(_) => "a manifest is a regular file: replace the named pipe, device or socket with one, or move it out of the source directory",
+                ReadError::OutsideProject => "keep manifests inside the project: copy the file in, or point the link at a file inside",
+                ReadError::NotFound => "the link leads nowhere: point it at an existing file, or remove it",
+                _ => "check the file's permissions",
+            };
+            (String::new(), Some((0, format!("cannot read the file: {err}"), help)))
+        }
     }
 }
 
-fn text_error(file: FileId, at: usize, what: String) -> Diagnostic {
-    Diagnostic::new(Code::E0111, what, Span::new(file, at, at + 1), "here")
-        .with_help("manifests are UTF-8 text; save the file as UTF-8 and remove control bytes")
+/// Why a file cannot be used: where, what, and how to fix it.
+type Unusable = (usize, String, &'static str);
+
+const NOT_TEXT: &str = "manifests are UTF-8 text; save the file as UTF-8 and remove control bytes";
+
+fn text_error(file: FileId, (at, what, help): Unusable) -> Diagnostic {
+    Diagnostic::new(Code::E0111, what, Span::new(file, at, at + 1), "here").with_help(help)
 }
 
 /// Loads and parses the whole project.
@@ -160,8 +179,8 @@ fn load_project_with(
     let (config_text, bad_text) = decode(config_bytes);
     let config_file = sources.add(SourceFile::new("Prod.toml", config_text, Origin::Config));
     let config = match bad_text {
-        Some((at, what)) => {
-            let diag = text_error(config_file, at, what);
+        Some(bad) => {
+            let diag = text_error(config_file, bad);
             diagnostics.push(Diagnostic {
                 code: Code::E0107,
                 ..diag
@@ -184,7 +203,8 @@ fn load_project_with(
         imports: BTreeMap::new(),
         templates: BTreeMap::new(),
         max_file_bytes: config.as_ref().map_or(MAX_FILE_BYTES, |c| {
-            usize::try_from(c.limits.max_file_size_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+            usize::try_from(c.limits.max_file_size_mb.get_ref().saturating_mul(1 << 20))
+                .unwrap_or(usize::MAX)
         }),
         diagnostics,
     };
@@ -294,9 +314,10 @@ impl Project {
                     Some((
                         0,
                         format!(
-                            "the file's name holds the control character {}; rename the file",
+                            "the file's name holds the control character {}",
                             c.escape_unicode()
                         ),
+                        "rename the file: file names reach terminals, scripts and pages",
                     )),
                 ),
                 None => read_text(vfs, &path, self.max_file_bytes),
@@ -305,7 +326,7 @@ impl Project {
                 .sources
                 .add(SourceFile::new(path, text, Origin::Manifest));
             match bad {
-                Some((at, what)) => self.diagnostics.push(text_error(file, at, what)),
+                Some(bad) => self.diagnostics.push(text_error(file, bad)),
                 None => to_parse.push(file),
             }
         }
@@ -357,8 +378,8 @@ impl Project {
                     let file =
                         self.sources
                             .add(SourceFile::new(path.clone(), text, Origin::Import));
-                    if let Some((at, what)) = bad {
-                        let diag = text_error(file, at, what);
+                    if let Some(bad) = bad {
+                        let diag = text_error(file, bad);
                         self.diagnostics.push(Diagnostic {
                             code: Code::E0104,
                             ..diag
@@ -389,7 +410,7 @@ impl Project {
             let found = match override_path.as_deref().map(|p| (p, vfs.read(p, limit))) {
                 Some((path, Ok(bytes))) => match decode(bytes) {
                     (text, None) => Some((path.to_string(), text)),
-                    (_, Some((_, what))) => {
+                    (_, Some((_, what, _))) => {
                         self.template_error(path, &what);
                         None
                     }

@@ -35,9 +35,6 @@ pub const UNITS: &[(&str, u64)] = &[
     ("w", 168),
 ];
 
-/// Decodes the escapes of a string token's raw text (`\"`, `\\`, `\n`,
-/// `\t`). An unknown escape keeps its character (the lexer has reported
-/// it); a trailing lone backslash is dropped.
 /// Whether `c` may not stand raw in a manifest, not even in a string or a
 /// comment: control characters (but tab and line feed) change what a
 /// terminal shows or does when the text is printed or reaches a script, and
@@ -92,6 +89,9 @@ fn forbidden_error(span: Span, c: char, inside: &str) -> Diagnostic {
     .with_help(help)
 }
 
+/// Decodes the escapes of a string token's raw text (`\"`, `\\`, `\n`,
+/// `\t`). An unknown escape keeps its character (the lexer has reported
+/// it); a trailing lone backslash is dropped.
 pub fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
