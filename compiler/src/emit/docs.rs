@@ -66,7 +66,7 @@ fn luminosity(per_pb: f64) -> String {
 
 /// The name without the `std.` prefix, as `{skim}` prints it.
 fn bare(name: &str) -> &str {
-    name.trim_start_matches("std.")
+    crate::model::bare_name(name)
 }
 
 /// Free text of the manifests (a description, ticket, working group, the

@@ -399,7 +399,7 @@ fn processing_outputs(
             Placeholder::Processing => Some(p.name.text.clone()),
             Placeholder::Production => p.production.as_ref().and_then(|v| num(v.value)),
             Placeholder::Block => num(0),
-            Placeholder::Skim => skim.map(|s| s.name.text.trim_start_matches("std.").to_string()),
+            Placeholder::Skim => skim.map(|s| s.name.bare().to_string()),
             Placeholder::SkimCode => skim
                 .and_then(|s| s.code.as_ref())
                 .and_then(|c| num(c.value)),
@@ -434,7 +434,7 @@ fn processing_outputs(
                 });
                 out.push((
                     tier.name.clone(),
-                    Some(skim.name.text.trim_start_matches("std.").to_string()),
+                    Some(skim.name.bare().to_string()),
                     pattern,
                 ));
             }

@@ -550,7 +550,7 @@ impl<'a> Expander<'a, '_> {
                     }
                     for run in first.run..=last.run {
                         for (skim, tiers, _) in &outputs {
-                            let bare = skim.map(|s| s.name.text.trim_start_matches("std."));
+                            let bare = skim.map(|s| s.name.bare());
                             for tier in tiers {
                                 let v = Values {
                                     exp: first.exp,

@@ -455,7 +455,7 @@ pub fn candidates(
 }
 
 fn enum_entries(model: Option<&Model>, enum_name: &str) -> Vec<Candidate> {
-    let full = format!("std.{enum_name}");
+    let full = format!("{}.{enum_name}", crate::project::STD_PREFIX);
     let Some(def) = model.and_then(|m| m.enums.iter().find(|e| e.name.text == full)) else {
         return Vec::new();
     };

@@ -376,7 +376,7 @@ fn field_text(model: &Model, owner: Owner, field: &str) -> Option<String> {
         need_text(spec)
     );
     if let Some(enum_name) = enum_of(owner, field) {
-        let full = format!("std.{enum_name}");
+        let full = format!("{}.{enum_name}", crate::project::STD_PREFIX);
         if let Some(def) = model.enums.iter().find(|e| e.name.text == full) {
             let names: Vec<String> = def
                 .entries

@@ -25,6 +25,22 @@ pub struct Name {
     pub span: Span,
 }
 
+impl Name {
+    /// The name without the standard library's `std.` prefix: `kekcc_data`
+    /// for `std.kekcc_data`, a project item's name as it is.
+    pub fn bare(&self) -> &str {
+        bare_name(&self.text)
+    }
+}
+
+/// `name` without the standard library's prefix (`std.`), the one place
+/// that knows how an item of the standard library is named.
+pub fn bare_name(name: &str) -> &str {
+    name.strip_prefix(crate::project::STD_PREFIX)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .unwrap_or(name)
+}
+
 /// A value with the span of the text it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Spanned<T> {
@@ -415,5 +431,18 @@ mod tests {
             assert_eq!(entry.imported(), imported);
             assert_eq!(entry.span, span);
         }
+    }
+}
+
+#[cfg(test)]
+mod bare_name_tests {
+    use super::bare_name;
+
+    #[test]
+    fn only_the_standard_library_prefix_goes() {
+        assert_eq!(bare_name("std.kekcc_data"), "kekcc_data");
+        assert_eq!(bare_name("proc9"), "proc9");
+        assert_eq!(bare_name("stdx.a"), "stdx.a");
+        assert_eq!(bare_name("std.std.a"), "std.a");
     }
 }

@@ -71,7 +71,7 @@ fn keep<T>(result: Result<T, Diagnostic>, diags: &mut Vec<Diagnostic>) -> Option
 
 impl Cx<'_> {
     fn enum_def(&self, name: &str) -> &EnumDef {
-        let full = format!("std.{name}");
+        let full = format!("{}.{name}", crate::project::STD_PREFIX);
         self.enums
             .iter()
             .find(|e| e.name.text == full)

@@ -302,7 +302,7 @@ pub fn boolean(field: &str, value: &Value) -> Result<bool, Diagnostic> {
 /// An enum value: the entry's identifier, its string form, or the
 /// qualified `std.ENUM.ENTRY`.
 pub fn enum_value(field: &str, value: &Value, def: &EnumDef) -> Result<EnumValue, Diagnostic> {
-    let enum_name = def.name.text.trim_start_matches("std.");
+    let enum_name = def.name.bare();
     let qualified = format!("{}.", def.name.text);
     let key = match &value.kind {
         ValueKind::Path(parts) => {
