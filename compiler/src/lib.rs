@@ -23,6 +23,7 @@ pub mod chunks;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod disk;
 pub mod emit;
 pub mod fmt;
 pub mod graph;

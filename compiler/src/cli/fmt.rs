@@ -113,7 +113,7 @@ pub fn run_fmt(targets: &[PathBuf], check: bool, format_kind: MessageFormat) -> 
     let mut changed = Vec::new();
     for path in &files {
         let read =
-            super::disk::read_regular(path, crate::project::MAX_FILE_BYTES).and_then(|bytes| {
+            crate::disk::read_regular(path, crate::project::MAX_FILE_BYTES).and_then(|bytes| {
                 String::from_utf8(bytes).map_err(|_| {
                     crate::project::ReadError::Io("the file is not valid UTF-8".into())
                 })

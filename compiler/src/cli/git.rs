@@ -5,7 +5,7 @@
 //! [`std::process::Command`]: I/O, so it lives in the command line, and the
 //! compiler core (the diff among it) only ever sees it as a [`Vfs`].
 //!
-//! Its semantics are those of the disk ([`crate::cli::DiskVfs`]): `.prod`
+//! Its semantics are those of the disk ([`crate::disk::DiskVfs`]): `.prod`
 //! files listed in byte order below the source directory, hidden
 //! directories and the skipped directories left out, paths relative to the
 //! project with `/`, and symbolic links followed only inside the project.

@@ -9,7 +9,6 @@
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 mod diff;
-mod disk;
 mod early;
 mod fmt;
 pub mod git;
@@ -20,7 +19,7 @@ mod lsp;
 mod output;
 mod plan;
 
-pub use disk::DiskVfs;
+pub use crate::disk::DiskVfs;
 
 use crate::diagnostics::render::{render_all, summary, HumanStyle, MessageFormat};
 use crate::diagnostics::{Code, Diagnostic};

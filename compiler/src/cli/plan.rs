@@ -102,7 +102,7 @@ pub fn run_plan(args: &PlanArgs, format: MessageFormat) -> u8 {
         return 1;
     };
     let limit = checked.project.max_file_bytes;
-    let text = match super::disk::read_regular(args.current, limit) {
+    let text = match crate::disk::read_regular(args.current, limit) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => {
             let span = argument(&mut checked.project.sources, &line, &current_name);
@@ -170,7 +170,7 @@ fn stale(
     let name = saved.display().to_string();
     // A saved plan lists the changes of one tag: the dump's limit is ample.
     let span = argument(sources, &format!("{line} --apply-check {name}"), &name);
-    let saved_print = match super::disk::read_regular(saved, crate::project::MAX_FILE_BYTES) {
+    let saved_print = match crate::disk::read_regular(saved, crate::project::MAX_FILE_BYTES) {
         Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
             .and_then(|v| v["fingerprint"].as_str().map(str::to_string)),

@@ -247,7 +247,7 @@ globaltag other {
     fn the_shipped_project_is_written_as_serde_writes_it() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests");
         // Its staging tag imports a payload dump: lines marked imported.
-        let vfs = crate::cli::DiskVfs::open(&root).expect("the shipped project");
+        let vfs = crate::disk::DiskVfs::open(&root).expect("the shipped project");
         let checked = crate::check(&vfs).expect("the shipped project loads");
         let imported = |t: &GlobalTag| {
             t.payloads

@@ -15,7 +15,7 @@ use super::index::Index;
 use super::position::{Encoding, LineIndex};
 use super::vfs::OverlayVfs;
 use super::{stdlib, uri};
-use crate::cli::DiskVfs;
+use crate::disk::DiskVfs;
 use crate::project::{load_project_cached, MemoryVfs, ParseCache, ProjectError, Vfs};
 use crate::source::{FileId, Origin, SourceFile, SourceMap};
 use crate::Checked;
