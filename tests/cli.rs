@@ -4,17 +4,12 @@
 // Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
+mod common;
+use common::prodc;
+use common::tree;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn prodc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prodc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("prodc runs")
-}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -219,25 +214,6 @@ fn explain_prints_the_book_page() {
     assert_eq!(stdout(&out), page);
     assert_eq!(prodc(&["explain", "E9999"], &repo()).status.code(), Some(1));
     assert_eq!(prodc(&["explain"], &repo()).status.code(), Some(2));
-}
-
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -9,19 +9,14 @@
 // Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
+mod common;
+use common::prodc;
+use common::tree;
+
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-
-fn prodc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prodc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("prodc runs")
-}
 
 /// Starts `prodc` without waiting for it, its output captured.
 fn spawn(args: &[&str], cwd: &Path) -> Child {
@@ -50,27 +45,6 @@ fn write(path: &Path, text: &str) {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Every file below `dir` with its bytes, sorted by path (empty if `dir`
-/// does not exist); symlinks are followed from `dir` itself only.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 /// The entries of `dir` whose names contain `part`.

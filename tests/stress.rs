@@ -11,6 +11,9 @@
 // Tests and benchmarks set up files, run programs and print; the core may not (clippy.toml).
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
+mod common;
+use common::prodc;
+
 #[path = "../xtask/src/chains.rs"]
 #[allow(dead_code)] // The generator's command line uses the rest.
 mod chains;
@@ -23,7 +26,7 @@ use prodc::diagnostics::Code;
 use prodc::project::MemoryVfs;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -66,15 +69,6 @@ fn on_disk(name: &str, chains: Chains) -> PathBuf {
         std::fs::write(path, text).expect("write");
     }
     dir
-}
-
-fn prodc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prodc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("prodc runs")
 }
 
 fn assert_success(what: &str, out: &Output) {

@@ -198,3 +198,34 @@ pub fn edit(vfs: &MemoryVfs, path: &str, anchor: &str, old: &str, new: &str) -> 
     vfs.clone()
         .with(path, format!("{head}{}", tail.replacen(old, new, 1)))
 }
+
+/// Runs the `prodc` binary in `cwd`, without colours, and waits for it.
+pub fn prodc(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prodc"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prodc runs")
+}
+
+/// Every file below `dir` with its bytes, sorted by path (empty if `dir`
+/// does not exist); symlinks are followed from `dir` itself only.
+pub fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
